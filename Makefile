@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# Tests use PostgreSQL and Redis on 127.0.0.1 when they answer; tests that need
+# them skip otherwise (and fail under CI=true). Override with DATABASE_URL / REDIS_URL.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/simplyjnj
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
+
+.PHONY: install run test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	@touch $@
+
+run: install
+	@mkdir -p var/mail
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_site_content
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo
+	@echo "  SimplyJnJ is at http://127.0.0.1:$(PORT)/"
+	@echo "  Dev emails are written to var/mail/ (one .eml file per message)."
+	@echo "  Ctrl-C stops the web server and the worker."
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint
+	@if [ -z "$$DATABASE_URL" ] && $(call port_open,5432); then export DATABASE_URL=$(TEST_DATABASE_URL); fi; \
+	if [ -z "$$REDIS_URL" ] && $(call port_open,6379); then export REDIS_URL=$(TEST_REDIS_URL); fi; \
+	echo "database: $${DATABASE_URL:-SQLite (PostgreSQL tests will skip)}; redis: $${REDIS_URL:-none (Redis tests will skip)}"; \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,36 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789abcdefghijkl",
+    "ALLOWED_HOSTS": "shop.example.com",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_without_a_secret_key_production_refuses_to_start():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
