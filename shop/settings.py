@@ -208,6 +208,7 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstr
 # --- Internationalisation, static and media files ---------------------------
 
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en-us", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -8,7 +8,6 @@ from shop import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
