@@ -6,8 +6,10 @@ SQLite, a filesystem Celery broker and emails written to files, all under var/.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from oscar.defaults import *  # noqa: F403
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "treebeard",
     "sorl.thumbnail",
     "django_tables2",
+    "csp",
     # Ours.
     "shop",
     "blog",
@@ -94,6 +97,8 @@ SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -260,6 +265,32 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     OSCAR_BASKET_COOKIE_SECURE = True
     OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+
+# Scripts only from here, Stripe.js's host, and inline ones carrying the request's nonce.
+_stripe_js_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_JS_URL))
+_stripe_api_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_API_BASE))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, _stripe_js_origin],
+        # Oscar's templates hide a few elements with style attributes.
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF, _stripe_api_origin],
+        "frame-src": [SELF, _stripe_js_origin, "https://hooks.stripe.com"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "geolocation": [],
+    "microphone": [],
+    "payment": ["self"],
+    "usb": [],
+}
 
 LOGGING = {
     "version": 1,

@@ -2,11 +2,17 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from shop import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("admin/", admin.site.urls),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
