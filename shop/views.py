@@ -1,3 +1,5 @@
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import render
 from oscar.apps.catalogue.models import Product
 
@@ -12,3 +14,9 @@ def home(request):
         .first()
     )
     return render(request, "shop/home.html", {"featured_product": featured})
+
+
+@transaction.non_atomic_requests
+def healthz(request):
+    """A liveness probe for load balancers; also the benchmarks' baseline page."""
+    return HttpResponse("ok", content_type="text/plain")

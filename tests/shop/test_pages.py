@@ -29,3 +29,10 @@ def test_loading_site_content_twice_changes_nothing(settings):
     call_command("load_site_content")
     assert list(Site.objects.values()) == first
     assert first[0]["name"] == "SimplyJnJ"
+
+
+def test_health_check_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
