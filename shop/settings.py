@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "newsletter.middleware.VoucherAttemptLimitMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -196,6 +197,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "UTC"
+# Periodic tasks (run `celery -A shop beat`; `make run` starts it).
+CELERY_BEAT_SCHEDULE = {
+    # Emails that never reached the queue (broker down at signup) are queued again.
+    "newsletter-requeue-unsent": {"task": "newsletter.tasks.requeue_unsent", "schedule": 5 * 60},
+}
+
+# --- Newsletter -------------------------------------------------------------
+
+# Seconds: base of the exponential back-off when a mail server answers "try later" (4xx).
+NEWSLETTER_RETRY_BACKOFF = env.int("NEWSLETTER_RETRY_BACKOFF", default=30)
 
 # --- Payments (Stripe API; localstripe on loopback in dev and tests) ---------
 

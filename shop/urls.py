@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
