@@ -27,6 +27,16 @@ class NewsletterIssueFactory(factory.django.DjangoModelFactory):
     body = "Hello runners,\n\n1. Hip flexor stretch\n2. Pigeon pose\n\n**Stay well!**"
 
 
+def bulk_confirmed(count: int) -> None:
+    """Many confirmed subscribers at once (bulk_create skips save(), so normalise here)."""
+    Subscriber.objects.bulk_create(
+        Subscriber(
+            email=f"r{n}@example.com", email_normalised=f"r{n}@example.com", status="confirmed"
+        )
+        for n in range(count)
+    )
+
+
 def signup_data(email: str, **extra) -> dict:
     return {"email": email, "consent": "on", "website": "", "source": "/", **extra}
 

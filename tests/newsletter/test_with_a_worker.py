@@ -20,9 +20,15 @@ from oscar.apps.shipping.methods import Free
 from oscar.apps.voucher.models import Voucher
 
 from newsletter import services, tokens
-from newsletter.models import Delivery, Subscriber
+from newsletter.models import Delivery, NewsletterIssue, Subscriber
 from newsletter.tasks import send_delivery
-from tests.newsletter.conftest import SubscriberFactory, link_in, signup_data
+from tests.newsletter.conftest import (
+    NewsletterIssueFactory,
+    SubscriberFactory,
+    bulk_confirmed,
+    link_in,
+    signup_data,
+)
 from tests.newsletter.test_coupon_and_basket import add_to_basket
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -180,3 +186,26 @@ def test_a_mail_server_refusing_for_good_is_not_retried_and_marks_the_address(
     assert Subscriber.objects.get().undeliverable
     assert not any("retry" in line.lower() for line in celery_worker.log)
     assert smtp_sink.messages == []
+
+
+def test_a_newsletter_reaches_2000_subscribers_once_each_one_connection_per_batch(
+    admin_client, celery_worker, smtp_sink
+):
+    bulk_confirmed(2000)
+    SubscriberFactory(email="not-yet@example.com")
+    issue = NewsletterIssueFactory()
+
+    admin_client.post(
+        reverse("admin:newsletter_newsletterissue_changelist"),
+        {"action": "send", "_selected_action": [issue.pk]},
+    )
+
+    messages = smtp_sink.wait_for(2000, timeout=150)
+    wait_until(lambda: NewsletterIssue.objects.with_progress().get().sent == 2000)
+    assert len({str(m["To"]) for m in messages}) == 2000
+    assert not smtp_sink.to("not-yet@example.com")
+    assert smtp_sink.connections == 4  # 2,000 in batches of 500
+    assert all(m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in messages)
+    html = admin_client.get(reverse("admin:newsletter_newsletterissue_changelist")).content
+    assert b'<td class="field-sent">2000</td>' in html
+    assert b'<td class="field-total">2000</td>' in html
