@@ -13,6 +13,7 @@ from itertools import islice
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 from oscar.apps.offer.models import Benefit, Condition, ConditionalOffer, Range
 from oscar.apps.voucher.models import Voucher
 
@@ -181,20 +182,19 @@ def welcome_voucher_create() -> Voucher:
 def delivery_queue(*, subscriber: Subscriber, kind: str, issue=None) -> Delivery:
     """Record an email to send; it is handed to the queue once the transaction commits."""
     delivery = Delivery.objects.create(subscriber=subscriber, kind=kind, issue=issue)
-    transaction.on_commit(partial(_publish, delivery.pk))
+    transaction.on_commit(partial(_queue, "send_delivery", delivery.pk))
     return delivery
 
 
-def _publish(delivery_id: int) -> None:
-    from kombu.exceptions import OperationalError
-
-    from newsletter.tasks import send_delivery
+def _queue(task_name: str, *args) -> None:
+    """Hand a task to the broker. If the broker is down the work stays recorded as
+    unsent, and deliveries_requeue hands it over later."""
+    from newsletter import tasks
 
     try:
-        send_delivery.delay(delivery_id)
+        getattr(tasks, task_name).delay(*args)
     except OperationalError:
-        # The broker is down. The delivery stays queued; deliveries_requeue sends it later.
-        logger.warning("Broker unavailable: delivery %s waits for the requeue", delivery_id)
+        logger.warning("Broker unavailable: %s%r waits for the requeue", task_name, args)
 
 
 def delivery_send(*, delivery_id: int, connection=None) -> Delivery:
@@ -283,10 +283,7 @@ def issue_send(*, issue_id: int) -> bool:
         return False
     issue.send_started = timezone.now()
     issue.save(update_fields=["send_started"])
-
-    from newsletter.tasks import fan_out_issue
-
-    transaction.on_commit(partial(fan_out_issue.delay, issue.pk))
+    transaction.on_commit(partial(_queue, "fan_out_issue", issue.pk))
     return True
 
 
@@ -326,18 +323,25 @@ def _chunks(items: Iterable[int], size: int) -> Iterator[list[int]]:
 
 
 def deliveries_requeue(*, older_than: timedelta = REQUEUE_AFTER) -> int:
-    """Hand deliveries that never left (the broker was down, a worker vanished) to the
-    queue again. Sending is idempotent, so a delivery queued twice is still sent once."""
-    from newsletter.tasks import send_delivery
+    """Hand what never left (the broker was down, a worker vanished) to the queue
+    again: issues never fanned out, and unsent deliveries. Sending is idempotent, so
+    something queued twice is still sent once."""
+    from newsletter.tasks import fan_out_issue, send_delivery
 
-    stale = Delivery.objects.unsent().filter(queued__lte=timezone.now() - older_than)
+    cutoff = timezone.now() - older_than
+    for issue_id in NewsletterIssue.objects.filter(
+        send_started__lte=cutoff, deliveries__isnull=True
+    ).values_list("pk", flat=True):
+        fan_out_issue.delay(issue_id)
+
+    stale = Delivery.objects.unsent().filter(queued__lte=cutoff)
     count = 0
-    for issue_id in stale.filter(issue__isnull=False).values_list("issue", flat=True).distinct():
+    issue_ids = stale.filter(issue__isnull=False).order_by().values_list("issue", flat=True)
+    for issue_id in issue_ids.distinct():
         issue_stale = stale.filter(issue_id=issue_id)
         count += issue_stale.count()
         _queue_batches(issue_stale)
-    singles = stale.filter(issue__isnull=True).values_list("pk", flat=True).iterator()
-    for delivery_id in singles:
+    for delivery_id in stale.filter(issue__isnull=True).values_list("pk", flat=True).iterator():
         send_delivery.delay(delivery_id)
         count += 1
     stale.update(queued=timezone.now())

@@ -144,6 +144,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker both write: take the write lock when a transaction
+    # starts and wait for it, instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -159,6 +163,8 @@ vars().update(env.email_url("EMAIL_URL", default=f"filemail://{EMAIL_DIR}"))
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F405
     # One .eml file per message, which any mail client opens.
     EMAIL_BACKEND = "shop.mail.EmlFileBackend"
+    # django-environ drops the leading "/" of filemail:///an/absolute/path.
+    EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH.lstrip("/")  # noqa: F405
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SimplyJnJ <hello@simplyjnj.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
@@ -175,6 +181,7 @@ if not CELERY_BROKER_URL:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),  # else ./control/
         "store_processed": False,
     }
 else:

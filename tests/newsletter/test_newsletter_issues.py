@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from newsletter import services
 from newsletter.models import Delivery, NewsletterIssue, Subscriber
@@ -157,3 +158,33 @@ def test_the_requeue_command_queues_what_never_left_and_only_that(monkeypatch):
     call_command("newsletter_requeue")  # it was just queued again: not yet stale
     assert queued == [stale.pk]
     assert NewsletterIssue.objects.count() == 0 and fresh.status == "queued"
+
+
+def test_an_issue_sent_while_the_broker_is_down_is_fanned_out_by_the_requeue(
+    admin_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    issue = NewsletterIssueFactory()
+    monkeypatch.setattr("newsletter.tasks.fan_out_issue.delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:newsletter_newsletterissue_changelist"),
+            {"action": "send", "_selected_action": [issue.pk]},
+        )
+    assert response.status_code == 302  # staff see the usual answer, not an error
+
+    fanned_out, batches = [], []
+    monkeypatch.setattr("newsletter.tasks.fan_out_issue.delay", fanned_out.append)
+    monkeypatch.setattr("newsletter.tasks.send_issue_batch.delay", batches.append)
+    services.deliveries_requeue(older_than=timedelta(0))
+    assert fanned_out == [issue.pk]
+
+    # A fan-out that got its deliveries made but its batches lost: requeued in batches.
+    readers = confirmed_subscribers(2)
+    ids = [Delivery.objects.create(kind="issue", issue=issue, subscriber=r).pk for r in readers]
+    Delivery.objects.update(queued=timezone.now() - timedelta(hours=1))
+    assert services.deliveries_requeue() == 2
+    assert batches == [sorted(ids)]
+    assert fanned_out == [issue.pk]  # it has deliveries now: not fanned out again
