@@ -32,7 +32,7 @@ from newsletter.models import (
 logger = logging.getLogger(__name__)
 
 WELCOME_OFFER_NAME = "Newsletter welcome: 10% off"
-WELCOME_RANGE_NAME = "All products"
+WELCOME_RANGE_NAME = "Newsletter welcome: all products"
 WELCOME_VOUCHER_DAYS = 30
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: a code read aloud or retyped survives.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
