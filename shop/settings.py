@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "newsletter.middleware.VoucherAttemptLimitMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -148,6 +149,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker both write: take the write lock when a transaction
+    # starts and wait for it, instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -163,6 +168,8 @@ vars().update(env.email_url("EMAIL_URL", default=f"filemail://{EMAIL_DIR}"))
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F405
     # One .eml file per message, which any mail client opens.
     EMAIL_BACKEND = "shop.mail.EmlFileBackend"
+    # django-environ drops the leading "/" of filemail:///an/absolute/path.
+    EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH.lstrip("/")  # noqa: F405
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SimplyJnJ <hello@simplyjnj.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
@@ -179,6 +186,7 @@ if not CELERY_BROKER_URL:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),  # else ./control/
         "store_processed": False,
     }
 else:
@@ -201,6 +209,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "UTC"
+# Periodic tasks (run `celery -A shop beat`; `make run` starts it).
+CELERY_BEAT_SCHEDULE = {
+    # Emails that never reached the queue (broker down at signup) are queued again.
+    "newsletter-requeue-unsent": {"task": "newsletter.tasks.requeue_unsent", "schedule": 5 * 60},
+}
+
+# --- Newsletter -------------------------------------------------------------
+
+# Seconds: base of the exponential back-off when a mail server answers "try later" (4xx).
+NEWSLETTER_RETRY_BACKOFF = env.int("NEWSLETTER_RETRY_BACKOFF", default=30)
 
 # --- Payments (Stripe API; localstripe on loopback in dev and tests) ---------
 

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("newsletter/", include("newsletter.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
