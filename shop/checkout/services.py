@@ -152,9 +152,9 @@ def complete_payment(*, payment_id: int, intent) -> Order:
     cannot be placed (sold out, voucher used up, totals differ).
     """
     if intent.status != "succeeded":
-        error = intent.get("last_payment_error")
+        error = getattr(intent, "last_payment_error", None)
         raise PaymentFailed(
-            (error and error.get("message")) or _("Your card has not been charged. Please try again.")
+            getattr(error, "message", None) or _("Your card has not been charged. Please try again.")
         )
     try:
         with transaction.atomic():
@@ -171,7 +171,7 @@ def complete_payment(*, payment_id: int, intent) -> Order:
             refund = _("Your payment will be refunded in full; we are on it.")
         else:
             refund = _("Your payment has been refunded in full.")
-        raise OrderNotPlaced(f"{exc} {refund}") from exc
+        raise OrderNotPlaced(f"{str(exc).rstrip('.')}. {refund}") from exc
 
 
 def _place_paid_order(*, payment_id: int, intent) -> Order:
@@ -184,6 +184,10 @@ def _place_paid_order(*, payment_id: int, intent) -> Order:
 
     details = payment.checkout
     user = get_user_model().objects.get(pk=payment.user_id) if payment.user_id else AnonymousUser()
+    for voucher in basket.vouchers.all():
+        available, message = voucher.is_available_to_user(user=user)
+        if not available:
+            raise UnableToPlaceOrder(message)
     basket.strategy = Selector().strategy(user=user)
     Applicator().apply(basket, user)
     address = ShippingAddress(**details["shipping_address"])

@@ -22,6 +22,11 @@ logger = logging.getLogger(__name__)
 class PaymentDetailsView(views.PaymentDetailsView):
     """Card details (Stripe.js) -> preview -> "Place order" charges the card and places the order."""
 
+    pre_conditions = [
+        *views.PaymentDetailsView.pre_conditions,
+        "check_vouchers_are_still_available",
+    ]
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if not self.preview:
@@ -40,6 +45,14 @@ class PaymentDetailsView(views.PaymentDetailsView):
             # Card details are being submitted: they are what that condition checks for.
             return [c for c in conditions if c != "check_payment_data_is_captured"]
         return conditions
+
+    def check_vouchers_are_still_available(self, request):
+        """A code used up since it went into the basket leaves it, before any charge."""
+        for voucher in request.basket.vouchers.all():
+            available, message = voucher.is_available_to_user(user=request.user)
+            if not available:
+                request.basket.vouchers.remove(voucher)
+                raise exceptions.FailedPreCondition(url=reverse("basket:summary"), message=message)
 
     def check_payment_data_is_captured(self, request):
         if not self.checkout_session.payment_method():
