@@ -5,15 +5,21 @@ import factory
 from django.utils import timezone
 from oscar.apps.offer.models import Benefit, Condition, ConditionalOffer, Range
 from oscar.apps.voucher.models import Voucher
-from oscar.test.factories import ProductFactory, StockRecordFactory
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.test.factories import ProductCategoryFactory, ProductFactory, StockRecordFactory
 
 
 class WrapLikeProductFactory(ProductFactory):
-    """A product for sale in dollars, like the wrap."""
+    """A product for sale in dollars, in the wrap's category."""
 
     title = factory.Sequence(lambda n: f"Recovery product {n}")
     stockrecords = factory.RelatedFactory(
         StockRecordFactory, "product", price_currency="USD", price=Decimal("12.00")
+    )
+    categories = factory.RelatedFactory(
+        ProductCategoryFactory,
+        "product",
+        category=factory.LazyFunction(lambda: create_from_breadcrumbs("Cold Therapy")),
     )
 
 
