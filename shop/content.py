@@ -14,7 +14,9 @@ from oscar.apps.catalogue.models import Product, ProductCategory, ProductClass, 
 from oscar.apps.partner.models import Partner, StockRecord
 
 WRAP_UPC = "SJNJ-ICE-WRAP-01"
-WRAP_IMAGE = Path(__file__).resolve().parent / "static" / "shop" / "img" / "cold-therapy-ice-gel-wrap.png"
+WRAP_IMAGE = (
+    Path(__file__).resolve().parent / "static" / "shop" / "img" / "cold-therapy-ice-gel-wrap.png"
+)
 WRAP_DESCRIPTION = """
 <p>Cold is one of the simplest things you can do for a sore hip after a run:
 it calms inflammation and takes the edge off the ache while you rest.

@@ -154,7 +154,8 @@ def complete_payment(*, payment_id: int, intent) -> Order:
     if intent.status != "succeeded":
         error = getattr(intent, "last_payment_error", None)
         raise PaymentFailed(
-            getattr(error, "message", None) or _("Your card has not been charged. Please try again.")
+            getattr(error, "message", None)
+            or _("Your card has not been charged. Please try again.")
         )
     try:
         with transaction.atomic():

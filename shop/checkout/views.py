@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
-    """Card details (Stripe.js) -> preview -> "Place order" charges the card and places the order."""
+    """Card details (Stripe.js) -> preview -> "Place order" charges the card, places the order."""
 
     pre_conditions = [
         *views.PaymentDetailsView.pre_conditions,
@@ -77,7 +77,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
         basket = submission["basket"]
         # Concurrent "Place order" requests for one basket queue here: the first
         # pays, the others then find the basket frozen or submitted.
-        status = Basket.objects.select_for_update().values_list("status", flat=True).get(pk=basket.pk)
+        status = (
+            Basket.objects.select_for_update().values_list("status", flat=True).get(pk=basket.pk)
+        )
         if status == Basket.SUBMITTED:
             return redirect("checkout:thank-you")
         if status == Basket.FROZEN:
@@ -177,7 +179,7 @@ class PaymentAuthenticationView(PaymentDetailsView):
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
-    """Stripe tells us a payment succeeded: place its order if the shopper's browser never came back."""
+    """A payment succeeded: place its order if the shopper's browser never came back."""
     try:
         event = stripe.Webhook.construct_event(
             request.body,

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import factory
 from django.utils import timezone
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.apps.offer.models import Benefit, Condition, ConditionalOffer, Range
 from oscar.apps.voucher.models import Voucher
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.test.factories import ProductCategoryFactory, ProductFactory, StockRecordFactory
 
 

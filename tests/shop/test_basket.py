@@ -7,7 +7,6 @@ from oscar.apps.order.models import Order
 from oscar.apps.voucher.models import Voucher
 
 from shop.checkout.models import CardPayment
-
 from tests.shop.factories import ten_percent_voucher
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +107,11 @@ def test_voucher_problems_get_a_clear_message(client, wrap, code, message):
     used = ten_percent_voucher("USED1")
     add(client, wrap, 1)
     basket = Basket.objects.get()
-    used.applications.create(order=Order.objects.create(number="1", basket=basket, total_incl_tax=1, total_excl_tax=1, site_id=1))
+    used.applications.create(
+        order=Order.objects.create(
+            number="1", basket=basket, total_incl_tax=1, total_excl_tax=1, site_id=1
+        )
+    )
 
     response = apply_code(client, code)
 
@@ -145,12 +148,20 @@ def test_a_voucher_used_meanwhile_gets_a_message_and_no_charge(checkout, wrap):
     checkout.enter_card()
     # Someone else redeems the same single-use code first.
     basket = Basket.objects.create()
-    voucher.applications.create(order=Order.objects.create(number="9", basket=basket, total_incl_tax=1, total_excl_tax=1, site_id=1))
+    voucher.applications.create(
+        order=Order.objects.create(
+            number="9", basket=basket, total_incl_tax=1, total_excl_tax=1, site_id=1
+        )
+    )
 
     response = checkout.place_order()
     page = checkout.client.get(response.url) if response.status_code == 302 else response
 
     assert response.url == reverse("basket:summary")
     assert not CardPayment.objects.exists()
-    assert not Basket.objects.get(pk=checkout.client.get(response.url).context["basket"].pk).vouchers.exists()
-    assert any("This coupon has already been used" in m for m in messages_of(page)), messages_of(page)
+    assert not Basket.objects.get(
+        pk=checkout.client.get(response.url).context["basket"].pk
+    ).vouchers.exists()
+    assert any("This coupon has already been used" in m for m in messages_of(page)), messages_of(
+        page
+    )

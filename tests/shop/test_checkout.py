@@ -11,7 +11,9 @@ from tests.shop.conftest import CARD_3DS, CARD_DECLINED
 pytestmark = pytest.mark.django_db
 
 
-def test_a_guest_pays_by_card_and_gets_a_paid_order(checkout, wrap, django_capture_on_commit_callbacks):
+def test_a_guest_pays_by_card_and_gets_a_paid_order(
+    checkout, wrap, django_capture_on_commit_callbacks
+):
     checkout.up_to_payment(wrap, quantity=2, method="free-over-threshold")
     with django_capture_on_commit_callbacks() as callbacks:
         response = checkout.place_order()

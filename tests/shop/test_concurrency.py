@@ -66,7 +66,10 @@ def test_twenty_shoppers_and_five_in_stock_make_exactly_five_orders(stripe_api, 
         if response in thanked:
             continue
         page = shopper.client.get(response.url)
-        assert any("sold out" in str(m) or "no longer available" in str(m) for m in page.context["messages"])
+        assert any(
+            "sold out" in str(m) or "no longer available" in str(m)
+            for m in page.context["messages"]
+        )
     charged = {p.intent_id for p in CardPayment.objects.filter(order=None)}
     refunded = {r.payment_intent for r in stripe_api.v1.refunds.list(params={"limit": 100}).data}
     assert charged <= refunded

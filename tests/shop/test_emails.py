@@ -6,7 +6,9 @@ from shop.checkout.tasks import send_order_confirmation
 pytestmark = pytest.mark.django_db
 
 
-def test_the_confirmation_task_sends_one_email_however_often_it_runs(checkout, wrap, celery_eager, django_capture_on_commit_callbacks):
+def test_the_confirmation_task_sends_one_email_however_often_it_runs(
+    checkout, wrap, celery_eager, django_capture_on_commit_callbacks
+):
     checkout.up_to_payment(wrap)
     with django_capture_on_commit_callbacks(execute=True):
         checkout.place_order()
