@@ -46,7 +46,8 @@ def load() -> str:
 def load_catalogue() -> Product:
     """The Cold Therapy Ice Gel Wrap, for sale in the US. Created once, never overwritten,
     so what staff change in the dashboard (price, stock, text) stays as they left it."""
-    call_command("oscar_populate_countries", "--initial-only", "--no-shipping", stdout=StringIO())
+    if not Country.objects.exists():
+        call_command("oscar_populate_countries", "--no-shipping", stdout=StringIO())
     Country.objects.filter(iso_3166_1_a2="US").update(is_shipping_country=True)
 
     product_class, _ = ProductClass.objects.get_or_create(

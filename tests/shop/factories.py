@@ -12,6 +12,9 @@ from oscar.test.factories import ProductCategoryFactory, ProductFactory, StockRe
 class WrapLikeProductFactory(ProductFactory):
     """A product for sale in dollars, in the wrap's category."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     title = factory.Sequence(lambda n: f"Recovery product {n}")
     stockrecords = factory.RelatedFactory(
         StockRecordFactory, "product", price_currency="USD", price=Decimal("12.00")
