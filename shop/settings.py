@@ -50,17 +50,17 @@ INSTALLED_APPS = [
     # Oscar, wired as its "Building your own shop" guide says.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
-    "oscar.apps.catalogue.apps.CatalogueConfig",
+    "shop.shipping.apps.ShippingConfig",
+    "shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "oscar.apps.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -222,10 +222,18 @@ NEWSLETTER_RETRY_BACKOFF = env.int("NEWSLETTER_RETRY_BACKOFF", default=30)
 
 # --- Payments (Stripe API; localstripe on loopback in dev and tests) ---------
 
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+# With DEBUG on, the API is localstripe as `make run` starts it; with DEBUG off
+# and STRIPE_API_BASE unset, it is Stripe itself.
+LOCALSTRIPE_URL = f"http://127.0.0.1:{env.int('LOCALSTRIPE_PORT', default=8420)}"
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=LOCALSTRIPE_URL if DEBUG else "")
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
-STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.com/v3/")
+STRIPE_JS_URL = env.str(
+    "STRIPE_JS_URL",
+    default=f"{STRIPE_API_BASE}/js.stripe.com/v3/"
+    if STRIPE_API_BASE
+    else "https://js.stripe.com/v3/",
+)
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe")
 
 # --- Internationalisation, static and media files ---------------------------
@@ -286,7 +294,9 @@ if not DEBUG:
 
 # Scripts only from here, Stripe.js's host, and inline ones carrying the request's nonce.
 _stripe_js_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_JS_URL))
-_stripe_api_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_API_BASE))
+_stripe_api_origin = "{0.scheme}://{0.netloc}".format(
+    urlsplit(STRIPE_API_BASE or "https://api.stripe.com")
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
