@@ -1,5 +1,6 @@
 """Fixtures for the shop: localstripe on a free port, the catalogue, a checkout walker."""
 
+import copy
 import re
 import subprocess
 import sys
@@ -48,6 +49,11 @@ def stripe_api(settings, localstripe_url):
 
     settings.STRIPE_API_BASE = localstripe_url
     settings.STRIPE_JS_URL = f"{localstripe_url}/js.stripe.com/v3/"
+    # The Content-Security-Policy lets the browser load Stripe.js from there.
+    directives = copy.deepcopy(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+    for directive in ("script-src", "connect-src", "frame-src"):
+        directives[directive].append(localstripe_url)
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": directives}
     return stripe_client()
 
 
