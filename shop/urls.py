@@ -1,14 +1,26 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from blog.sitemaps import PostSitemap
 from shop import views
+
+# Each app adds its pages here.
+sitemaps = {"blog": PostSitemap}
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("blog/", include("blog.urls")),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
