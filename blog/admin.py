@@ -45,4 +45,6 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Move selected comments to the trash"))
     def move_to_trash(self, request, queryset):
-        self._set_status(request, queryset, Comment.Status.TRASH, _("%(count)d moved to the trash."))
+        self._set_status(
+            request, queryset, Comment.Status.TRASH, _("%(count)d moved to the trash.")
+        )

@@ -10,20 +10,20 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-TOKEN_SALT = "blog.comment-form"
+SIGNING_SALT = "blog.comment-form"
 
 
 def issue_form_token(post_id: int) -> str:
     return signing.dumps(
         {"post": post_id, "issued": time.time(), "nonce": secrets.token_urlsafe(12)},
-        salt=TOKEN_SALT,
+        salt=SIGNING_SALT,
     )
 
 
 def check_form_token(token: str, *, post_id: int) -> str:
     """Validate a form token; return its nonce. Raises ValidationError with a clear message."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=settings.BLOG_COMMENT_FORM_MAX_AGE)
+        data = signing.loads(token, salt=SIGNING_SALT, max_age=settings.BLOG_COMMENT_FORM_MAX_AGE)
     except signing.SignatureExpired:
         raise ValidationError(
             _("This form has expired. Please send your comment again."), code="expired"

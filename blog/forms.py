@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from blog.antispam import check_form_token, issue_form_token, use_form_token_once
-from blog.models import Comment, Post
+from blog.models import Post
 
 # Something that opens an HTML tag: "<b", "</", "<!--", "<?". A lone "<" ("<3", "a < b") is fine.
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")

@@ -125,9 +125,7 @@ class Comment(models.Model):
     website = models.URLField(blank=True, validators=[URLValidator(schemes=["http", "https"])])
     body = models.TextField(help_text=_("Plain text, as the commenter wrote it."))
     body_html = models.TextField(editable=False)
-    status = models.CharField(
-        max_length=10, choices=Status, default=Status.PENDING, db_index=True
-    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     is_staff_reply = models.BooleanField(
         default=False, help_text=_("Written by the shop's staff; shown as the shop's reply.")

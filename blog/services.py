@@ -1,7 +1,6 @@
 """The comment workflow: submit, moderate, tell staff about what waits for them."""
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -46,9 +45,11 @@ def submit_comment(
     comment.status = comment.moderation_status()
     comment.save()
     if comment.status == Comment.Status.PENDING:
-        # robust: a broker outage must not turn a saved comment into an error page;
-        # the comment still waits in the admin.
-        transaction.on_commit(partial(tasks.notify_staff_of_held_comment.delay, comment.pk), robust=True)
+        # robust: a broker outage is logged, not turned into an error page for a
+        # comment that is saved and waits in the admin all the same.
+        transaction.on_commit(
+            lambda: tasks.notify_staff_of_held_comment.delay(comment.pk), robust=True
+        )
     return comment
 
 
@@ -96,5 +97,7 @@ def _send_held_comment_email(comment: Comment, recipients: list[str]) -> None:
         body=render_to_string("emails/blog_comment_held.txt", context),
         to=recipients,
     )
-    message.attach_alternative(render_to_string("emails/blog_comment_held.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("emails/blog_comment_held.html", context), "text/html"
+    )
     message.send()
