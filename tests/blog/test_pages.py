@@ -28,6 +28,10 @@ def test_the_index_lists_published_posts_newest_first_ten_a_page(client):
     assert client.get(reverse("blog:post_list"), {"page": "x"}).status_code == 404
 
 
+def feed_items(response):
+    return ET.fromstring(response.content).findall("./channel/item")  # noqa: S314 (our own feed)
+
+
 def test_the_posts_feeds_list_published_posts(client):
     load()
     PostFactory(status=Post.Status.DRAFT, title="Unfinished draft")
@@ -35,7 +39,7 @@ def test_the_posts_feeds_list_published_posts(client):
     atom = client.get(reverse("blog:feed_atom"))
 
     assert rss["Content-Type"].startswith("application/rss+xml")
-    items = ET.fromstring(rss.content)  # noqa: S314 (the site's own feed).findall("./channel/item")
+    items = feed_items(rss)
     assert [i.findtext("title") for i in items] == [
         "Why Do I Have Hip Pain After Running?",
         "Common Hip Problems and How to Deal with Them",
@@ -50,7 +54,7 @@ def test_the_comments_feed_has_approved_comments_and_no_emails(client, article):
     response = client.get(reverse("blog:comments_feed", kwargs={"slug": article.slug}))
 
     assert response.status_code == 200
-    items = ET.fromstring(response.content)  # noqa: S314 (the site's own feed).findall("./channel/item")
+    items = feed_items(response)
     assert len(items) == 2
     assert "#comment-" in items[0].findtext("link")
     assert b"Held back" not in response.content
