@@ -13,7 +13,9 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE either: the browser fixture sets it for this process only.
+    test_only = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in test_only}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
