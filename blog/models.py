@@ -79,9 +79,6 @@ class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
-    def pending(self):
-        return self.filter(status=Comment.Status.PENDING)
-
     def for_page(self, post: Post, *, preview_id: int | None = None):
         """The approved comments of a post, and the visitor's own held one if any."""
         shown = models.Q(status=Comment.Status.APPROVED)
@@ -161,7 +158,7 @@ class Comment(models.Model):
             return self.Status.APPROVED
         if self.link_count >= self.MAX_LINKS:
             return self.Status.PENDING
-        if Comment.objects.by_returning_commenter(self.email).exists():
+        if self.email and Comment.objects.by_returning_commenter(self.email).exists():
             return self.Status.APPROVED
         return self.Status.PENDING
 
