@@ -275,6 +275,15 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 
+# --- Blog comments (blog/) ---------------------------------------------------
+
+# A comment form sent sooner than this after the page was shown is refused as automated.
+BLOG_COMMENT_MIN_SECONDS = env.float("BLOG_COMMENT_MIN_SECONDS", default=3)
+# How long a shown comment form stays valid (seconds).
+BLOG_COMMENT_FORM_MAX_AGE = 24 * 60 * 60
+# At most this many comment posts per IP address per window (seconds).
+BLOG_COMMENT_RATE_LIMIT = (5, 60)
+
 # --- Security ---------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
