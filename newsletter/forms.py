@@ -12,7 +12,7 @@ class SignupForm(forms.Form):
             "invalid": "Please enter a valid email address, like name@example.com.",
             "max_length": "That address is too long: email addresses have at most 254 characters.",
         },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,

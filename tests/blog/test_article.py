@@ -145,3 +145,13 @@ def test_the_article_page_query_count_does_not_grow_with_comments(client, articl
         assert f"{approved} thoughts on" in response.content.decode()
         counts[approved] = len(queries)
     assert counts[2] == counts[50] == counts[500] <= 10, counts
+
+
+def test_the_newsletter_box_stands_inside_the_article(client, article):
+    page = parse(client.get(ARTICLE_URL))
+    box = page.find(".//article//section[@class]")
+    assert box is not None and "newsletter-signup--article" in box.get("class")
+    assert "Save 10% Off Our Products" in text_of(box)
+    form = box.find(".//form")
+    assert form.get("action") == reverse("newsletter:signup")
+    assert {i.get("name") for i in form.iter("input")} >= {"email", "consent", "source"}
