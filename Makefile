@@ -34,7 +34,9 @@ run: install
 	@echo "  Dev emails are written to var/mail/ (one .eml file per message)."
 	@echo "  Ctrl-C stops the web server and the worker."
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT)
+	@# The web workers share one cache (rate limits, used form tokens) unless CACHE_URL says otherwise.
+	CACHE_URL="$${CACHE_URL:-filecache://$(CURDIR)/var/cache}" PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho start --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

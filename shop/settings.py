@@ -50,17 +50,17 @@ INSTALLED_APPS = [
     # Oscar, wired as its "Building your own shop" guide says.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
-    "oscar.apps.catalogue.apps.CatalogueConfig",
+    "shop.shipping.apps.ShippingConfig",
+    "shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "oscar.apps.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "newsletter.middleware.VoucherAttemptLimitMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -148,6 +149,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker both write: take the write lock when a transaction
+    # starts and wait for it, instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -163,6 +168,8 @@ vars().update(env.email_url("EMAIL_URL", default=f"filemail://{EMAIL_DIR}"))
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F405
     # One .eml file per message, which any mail client opens.
     EMAIL_BACKEND = "shop.mail.EmlFileBackend"
+    # django-environ drops the leading "/" of filemail:///an/absolute/path.
+    EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH.lstrip("/")  # noqa: F405
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SimplyJnJ <hello@simplyjnj.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
@@ -179,6 +186,7 @@ if not CELERY_BROKER_URL:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),  # else ./control/
         "store_processed": False,
     }
 else:
@@ -201,13 +209,31 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "UTC"
+# Periodic tasks (run `celery -A shop beat`; `make run` starts it).
+CELERY_BEAT_SCHEDULE = {
+    # Emails that never reached the queue (broker down at signup) are queued again.
+    "newsletter-requeue-unsent": {"task": "newsletter.tasks.requeue_unsent", "schedule": 5 * 60},
+}
+
+# --- Newsletter -------------------------------------------------------------
+
+# Seconds: base of the exponential back-off when a mail server answers "try later" (4xx).
+NEWSLETTER_RETRY_BACKOFF = env.int("NEWSLETTER_RETRY_BACKOFF", default=30)
 
 # --- Payments (Stripe API; localstripe on loopback in dev and tests) ---------
 
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+# With DEBUG on, the API is localstripe as `make run` starts it; with DEBUG off
+# and STRIPE_API_BASE unset, it is Stripe itself.
+LOCALSTRIPE_URL = f"http://127.0.0.1:{env.int('LOCALSTRIPE_PORT', default=8420)}"
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=LOCALSTRIPE_URL if DEBUG else "")
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
-STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.com/v3/")
+STRIPE_JS_URL = env.str(
+    "STRIPE_JS_URL",
+    default=f"{STRIPE_API_BASE}/js.stripe.com/v3/"
+    if STRIPE_API_BASE
+    else "https://js.stripe.com/v3/",
+)
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe")
 
 # --- Internationalisation, static and media files ---------------------------
@@ -249,6 +275,15 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 
+# --- Blog comments (blog/) ---------------------------------------------------
+
+# A comment form sent sooner than this after the page was shown is refused as automated.
+BLOG_COMMENT_MIN_SECONDS = env.float("BLOG_COMMENT_MIN_SECONDS", default=3)
+# How long a shown comment form stays valid (seconds).
+BLOG_COMMENT_FORM_MAX_AGE = 24 * 60 * 60
+# At most this many comment posts per IP address per window (seconds).
+BLOG_COMMENT_RATE_LIMIT = (5, 60)
+
 # --- Security ---------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -268,7 +303,9 @@ if not DEBUG:
 
 # Scripts only from here, Stripe.js's host, and inline ones carrying the request's nonce.
 _stripe_js_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_JS_URL))
-_stripe_api_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_API_BASE))
+_stripe_api_origin = "{0.scheme}://{0.netloc}".format(
+    urlsplit(STRIPE_API_BASE or "https://api.stripe.com")
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -1,10 +1,15 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from blog.sitemaps import PostSitemap
 from shop import views
+
+# Each app adds its pages here.
+sitemaps = {"blog": PostSitemap}
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +20,14 @@ urlpatterns = [
     ),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("newsletter/", include("newsletter.urls")),
+    path("blog/", include("blog.urls")),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

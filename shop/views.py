@@ -3,6 +3,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from oscar.apps.catalogue.models import Product
 
+from blog.models import Post
+
 
 def home(request):
     featured = (
@@ -13,7 +15,12 @@ def home(request):
         .order_by("date_created")
         .first()
     )
-    return render(request, "shop/home.html", {"featured_product": featured})
+    latest_post = Post.objects.published().select_related("author").first()
+    return render(
+        request,
+        "shop/home.html",
+        {"featured_product": featured, "latest_post": latest_post},
+    )
 
 
 @transaction.non_atomic_requests

@@ -1,0 +1,41 @@
+from django import forms
+
+from newsletter.models import CONSENT_TEXT
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.com.",
+            "max_length": "That address is too long: email addresses have at most 254 characters.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": "Please tick the box to agree to receive our emails."},
+    )
+    # A honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # Look-alike letters from other scripts (a Cyrillic "а" for a Latin "a")
+        # could make one mailbox look like many.
+        if not email.isascii():
+            raise forms.ValidationError(
+                "Please type the address with plain letters (a-z), digits and . _ + - only."
+            )
+        return email
+
+    def clean_source(self):
+        source = self.cleaned_data["source"]
+        return source if source.startswith("/") else ""
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

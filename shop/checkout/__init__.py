@@ -1,0 +1,1 @@
+default_app_config = "shop.checkout.apps.CheckoutConfig"

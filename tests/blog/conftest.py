@@ -1,0 +1,66 @@
+from decimal import Decimal
+
+import html5lib
+import pytest
+from django.core.cache import cache
+from oscar.test.factories import create_product
+
+from blog.antispam import issue_form_token
+from blog.content import ARTICLE_SLUG, load
+from blog.models import Post
+
+PROMO_UPC = "SJNJ-ICE-WRAP-01"
+PROMO_TITLE = "SimplyJnJ Cold Therapy Ice Gel Wrap"
+
+
+@pytest.fixture(autouse=True)
+def comment_rules(settings):
+    """Forms may be sent at once in tests; rate-limit counters and used tokens start afresh."""
+    settings.BLOG_COMMENT_MIN_SECONDS = 0
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+@pytest.fixture
+def article(db) -> Post:
+    """The seed article with its two comments, loaded as `make run` loads it."""
+    load()
+    return Post.objects.get(slug=ARTICLE_SLUG)
+
+
+@pytest.fixture
+def ice_wrap(db, settings, tmp_path):
+    """The catalogue product the article promotes, with a picture and stock."""
+    from oscar.test.factories import ProductImageFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    product = create_product(
+        upc=PROMO_UPC, title=PROMO_TITLE, price=Decimal("24.99"), num_in_stock=20
+    )
+    ProductImageFactory(product=product, caption="The ice gel wrap around a hip")
+    return product
+
+
+def comment_data(post: Post, **fields) -> dict:
+    """What the article's comment form sends, with a valid token."""
+    data = {
+        "comment": "Icing helps me too, thanks for the article.",
+        "name": "Priya",
+        "email": "priya@example.com",
+        "website": "",
+        "parent": "",
+        "subject": "",
+        "token": issue_form_token(post.pk),
+    }
+    data.update(fields)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def parse(response):
+    """The page as the browser's parser sees it (an ElementTree)."""
+    return html5lib.parse(response.content, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    return " ".join("".join(element.itertext()).split())

@@ -1,0 +1,116 @@
+import pytest
+from django.core import mail
+
+from blog import services
+from blog.models import Comment
+from blog.tasks import notify_staff_of_held_comment
+from tests.blog.conftest import comment_data
+from tests.blog.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(is_staff=True, email="moderator@simplyjnj.com")
+
+
+def test_staff_are_emailed_once_about_a_held_comment(
+    client, article, moderator, celery_eager, django_capture_on_commit_callbacks
+):
+    UserFactory(is_staff=False, email="customer@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            article.get_absolute_url(),
+            comment_data(article, website="https://priya.example"),
+            REMOTE_ADDR="203.0.113.7",
+        )
+
+    (message,) = mail.outbox
+    assert message.to == ["moderator@simplyjnj.com"]
+    assert "Why Do I Have Hip Pain After Running?" in message.subject
+    assert "Priya" in message.body and "priya@example.com" in message.body
+    assert "203.0.113.7" in message.body
+    comment = Comment.objects.get(email="priya@example.com")
+    assert f"/admin/blog/comment/{comment.pk}/change/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "Icing helps me too" in html
+
+    # Run again (a redelivered task): nothing more is sent.
+    notify_staff_of_held_comment.delay(comment.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_an_approved_comment_sends_no_email(
+    client, article, moderator, celery_eager, django_capture_on_commit_callbacks
+):
+    CommentFactory(post=article, email="priya@example.com")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(article.get_absolute_url(), comment_data(article))
+    assert callbacks == []
+    assert mail.outbox == []
+
+
+def test_a_comment_approved_before_the_task_runs_sends_no_email(article, moderator):
+    comment = CommentFactory(post=article, status=Comment.Status.PENDING)
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+    assert services.notify_staff_of_held_comment(comment_id=comment.pk) is False
+    assert mail.outbox == []
+
+
+def test_html_in_a_held_comment_is_escaped_in_the_email(article, moderator):
+    comment = CommentFactory(
+        post=article, status=Comment.Status.PENDING, author_name='<img src=x onerror="x">'
+    )
+    services.notify_staff_of_held_comment(comment_id=comment.pk)
+    html, _ = mail.outbox[0].alternatives[0]
+    assert "<img src=x" not in html
+    assert "&lt;img src=x" in html
+
+
+def test_without_staff_addresses_the_comment_is_still_marked_handled(article):
+    comment = CommentFactory(post=article, status=Comment.Status.PENDING)
+    assert services.notify_staff_of_held_comment(comment_id=comment.pk) is False
+    comment.refresh_from_db()
+    assert comment.staff_notified_at is not None
+    assert mail.outbox == []
+
+
+def test_a_broker_outage_does_not_lose_the_comment_or_fail_the_page(
+    client, article, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(notify_staff_of_held_comment, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(article.get_absolute_url(), comment_data(article))
+    assert response.status_code == 302
+    assert Comment.objects.get(email="priya@example.com").status == Comment.Status.PENDING
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_real_worker_emails_staff_once_about_a_held_comment(
+    celery_worker, smtp_sink, client, article
+):
+    UserFactory(is_staff=True, email="moderator@simplyjnj.com")
+
+    response = client.post(article.get_absolute_url(), comment_data(article))
+    assert response.status_code == 302
+    comment = Comment.objects.get(email="priya@example.com")
+
+    (message,) = smtp_sink.wait_for(1)
+    assert message["To"] == "moderator@simplyjnj.com"
+    assert "Why Do I Have Hip Pain After Running?" in message["Subject"]
+    assert message.get_body(("plain",)).get_content().count("Priya") >= 1
+    assert message.get_body(("html",)) is not None
+
+    # The same task delivered again (as after a worker crash) sends nothing more.
+    again = notify_staff_of_held_comment.delay(comment.pk)
+    celery_worker.wait_for_line(f"{again.id}] succeeded", timeout=30)
+    assert len(smtp_sink.messages) == 1
+    comment.refresh_from_db()
+    assert comment.staff_notified_at is not None

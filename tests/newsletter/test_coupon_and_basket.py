@@ -1,0 +1,86 @@
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from newsletter import services, tokens
+from newsletter.models import Delivery
+from tests.newsletter.conftest import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def code():
+    subscriber = SubscriberFactory()
+    return services.subscriber_confirm(token=tokens.confirm_token(subscriber.pk)).voucher.code
+
+
+def add_to_basket(client, product):
+    response = client.post(reverse("basket:add", args=[product.pk]), {"quantity": 1})
+    assert response.status_code == 302
+
+
+def basket_discount(client) -> Decimal:
+    basket = client.get(reverse("basket:summary")).context["basket"]
+    return basket.total_excl_tax_excl_discounts - basket.total_excl_tax
+
+
+def test_the_coupon_email_carries_the_code_an_apply_link_and_one_click_unsubscribe(mailoutbox):
+    subscriber = SubscriberFactory()
+    services.subscriber_confirm(token=tokens.confirm_token(subscriber.pk))
+    delivery = Delivery.objects.get(kind="coupon")
+
+    services.delivery_send(delivery_id=delivery.pk)
+
+    [email] = mailoutbox
+    code = subscriber.__class__.objects.get().voucher.code
+    assert code in email.body
+    assert f"/newsletter/apply/{code}/" in email.body
+    html = email.alternatives[0].content
+    assert code in html and "Unsubscribe</a>" in html
+    unsubscribe = email.extra_headers["List-Unsubscribe"]
+    assert f"/newsletter/unsubscribe/{tokens.unsubscribe_token(subscriber.pk)}/>" in unsubscribe
+    assert "<mailto:hello@simplyjnj.com?subject=unsubscribe" in unsubscribe
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.message_id == email.extra_headers["Message-ID"]
+
+
+def test_the_apply_link_takes_exactly_ten_percent_off_the_basket(client, gel_wrap, code):
+    add_to_basket(client, gel_wrap)
+    response = client.get(reverse("newsletter:apply", args=[code.lower()]))
+    assert response.status_code == 302 and response.url == reverse("basket:summary")
+    assert basket_discount(client) == Decimal("2.50")  # 10% of 24.99, as Oscar rounds
+
+
+def test_a_code_opened_with_an_empty_basket_applies_with_the_first_product(client, gel_wrap, code):
+    response = client.get(reverse("newsletter:apply", args=[code]), follow=True)
+    assert f"Your code {code} will be applied" in response.content.decode()
+    add_to_basket(client, gel_wrap)
+    assert basket_discount(client) == Decimal("2.50")
+
+
+def test_an_unknown_code_is_refused_with_oscars_message(client, gel_wrap):
+    add_to_basket(client, gel_wrap)
+    response = client.get(reverse("newsletter:apply", args=["AAAA-AAAA-AAAA"]), follow=True)
+    assert "No coupon found with code" in response.content.decode()
+    assert basket_discount(client) == 0
+
+
+def test_voucher_attempts_are_limited_per_session_and_ip(client, gel_wrap, code):
+    add_to_basket(client, gel_wrap)
+    for n in range(10):
+        response = client.post(reverse("basket:vouchers-add"), {"code": f"GUESS-{n:04}"})
+        assert response.status_code == 302
+    response = client.post(reverse("basket:vouchers-add"), {"code": code})
+    assert response.status_code == 429
+    assert "Too many voucher codes tried" in response.content.decode()
+    assert client.get(reverse("newsletter:apply", args=[code])).status_code == 429
+    assert basket_discount(client) == 0
