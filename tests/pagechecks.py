@@ -45,8 +45,9 @@ def html_errors(pages: dict[str, bytes]) -> dict[str, list[str]]:
 
 
 def axe_violations(page) -> list[str]:
-    """Run axe-core in the page (the context must bypass CSP to inject it)."""
-    page.add_script_tag(path=str(AXE_JS))
+    """Run axe-core in the page. Evaluated through the DevTools protocol, it needs no
+    hole in the page's Content-Security-Policy."""
+    page.evaluate(AXE_JS.read_text())
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} -> "
