@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/simplyjnj
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench lighthouse clean
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,10 @@ test: lint node_modules/.installed
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
+
+# Lighthouse on the site served as in production; reports in artifacts/lighthouse/.
+lighthouse: install node_modules/.installed
+	$(BIN)/python -m bench.lighthouse
 
 clean:
 	rm -rf var .pytest_cache
