@@ -18,9 +18,12 @@ PREVIEW_SALT = "blog.comment-preview"
 
 
 class PostListView(ListView):
-    queryset = Post.objects.published().select_related("author")
     paginate_by = 10
     template_name = "blog/post_list.html"
+
+    def get_queryset(self):
+        # Per request: "published" compares with the time now, not the server's start.
+        return Post.objects.published().select_related("author")
 
 
 def post_detail(request, slug):
