@@ -31,7 +31,15 @@ def html_errors(pages: dict[str, bytes]) -> dict[str, list[str]]:
             path.write_bytes(body)
             files[path.name] = name
         out = subprocess.run(
-            ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *(str(Path(tmp) / f) for f in files)],
+            [
+                "java",
+                "-jar",
+                str(VNU_JAR),
+                "--format",
+                "json",
+                "--exit-zero-always",
+                *(str(Path(tmp) / f) for f in files),
+            ],
             capture_output=True,
             text=True,
             check=True,

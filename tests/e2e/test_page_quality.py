@@ -87,7 +87,9 @@ def test_every_page_is_accessible_and_valid_html(browser, live_server, wrap, str
         page.on("pageerror", lambda exc: script_errors.append(str(exc)))
         page.on(
             "console",
-            lambda msg: msg.type == "error" and script_errors.append(f"{page.url}: {msg.text}"),
+            lambda msg, page=page: (
+                msg.type == "error" and script_errors.append(f"{page.url}: {msg.text}")
+            ),
         )
         for name in journey(page, wrap):
             page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
