@@ -150,7 +150,14 @@ def lighthouse(url: str, report: Path, cookie: str | None) -> dict[str, int]:
     ]  # fmt: skip
     if cookie:
         args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    subprocess.run(args, check=True, env={**os.environ, "CHROME_PATH": CHROME})
+    # Lighthouse now and then fails to record a trace on a busy machine (NO_NAVSTART,
+    # NO_FCP): such a run is repeated, up to three times.
+    for attempt in range(3):
+        run = subprocess.run(args, env={**os.environ, "CHROME_PATH": CHROME})
+        if run.returncode == 0:
+            break
+        print(f"Lighthouse failed on {url} (attempt {attempt + 1} of 3)")
+    run.check_returncode()
     result = json.loads(report.read_text())
     scores = {name: round(100 * result["categories"][name]["score"]) for name in CATEGORIES}
     failing = [
