@@ -107,3 +107,47 @@ def test_every_page_is_accessible_and_valid_html(browser, live_server, wrap, str
     assert not failing, "\n".join(
         f"{key}:\n  " + "\n  ".join(found) for key, found in failing.items()
     )
+
+
+def tab_to(page, target, limit: int = 15) -> None:
+    """Press Tab until the target control has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} is not reachable with the Tab key")
+
+
+def test_the_comment_form_and_signup_box_work_with_the_keyboard_alone(page, settings, celery_eager):
+    from django.core.cache import cache
+
+    settings.BLOG_COMMENT_MIN_SECONDS = 0
+    cache.clear()
+    load_blog()
+    page.set_default_timeout(10_000)
+    page.goto(reverse("blog:post_detail", kwargs={"slug": ARTICLE_SLUG}))
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    box = page.locator(".newsletter-signup--article")
+    tab_to(page, box.get_by_role("textbox", name="Your email address"))
+    page.keyboard.type("keys@example.com")
+    tab_to(page, box.get_by_role("checkbox"))
+    page.keyboard.press("Space")
+    tab_to(page, box.get_by_role("button", name="Sign up"))
+    page.keyboard.press("Enter")
+    box.get_by_text("Check your inbox to confirm").wait_for()
+
+    form = page.locator("#respond")
+    tab_to(page, form.get_by_role("textbox", name="Comment"), limit=60)
+    page.keyboard.type("Icing after long runs helps me too.")
+    tab_to(page, form.get_by_role("textbox", name="Name"))
+    page.keyboard.type("Priya")
+    tab_to(page, form.get_by_role("textbox", name="Email"))
+    page.keyboard.type("priya@example.com")
+    tab_to(page, form.get_by_role("button", name="Post Comment"))
+    page.keyboard.press("Enter")
+    page.get_by_text("Thank you, your comment is awaiting moderation.").wait_for()
