@@ -10,9 +10,14 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/simplyjnj
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench lighthouse clean
 
 install: $(VENV)/.installed
+
+# The page checks (Nu Html Checker, axe-core, Lighthouse) come from npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel error && touch $@; \
+	else echo "npm not found: page-check tests will skip"; fi
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,7 +43,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint
+test: lint node_modules/.installed
 	@if [ -z "$$DATABASE_URL" ] && $(call port_open,5432); then export DATABASE_URL=$(TEST_DATABASE_URL); fi; \
 	if [ -z "$$REDIS_URL" ] && $(call port_open,6379); then export REDIS_URL=$(TEST_REDIS_URL); fi; \
 	echo "database: $${DATABASE_URL:-SQLite (PostgreSQL tests will skip)}; redis: $${REDIS_URL:-none (Redis tests will skip)}"; \
@@ -47,6 +52,10 @@ test: lint
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
+
+# Lighthouse on the site served as in production; reports in artifacts/lighthouse/.
+lighthouse: install node_modules/.installed
+	$(BIN)/python -m bench.lighthouse
 
 clean:
 	rm -rf var .pytest_cache

@@ -18,9 +18,12 @@ PREVIEW_SALT = "blog.comment-preview"
 
 
 class PostListView(ListView):
-    queryset = Post.objects.published().select_related("author")
     paginate_by = 10
     template_name = "blog/post_list.html"
+
+    def get_queryset(self):
+        # Per request: "published" compares with the time now, not the server's start.
+        return Post.objects.published().select_related("author")
 
 
 def post_detail(request, slug):
@@ -51,6 +54,8 @@ def post_detail(request, slug):
         "form": form,
         "rate_limited": rate_limited,
         "replying_to": _replying_to(form, comments),
+        # The article shows the newsletter box in its body; the footer need not repeat it.
+        "newsletter_box_hidden": True,
     }
     return render(request, "blog/post_detail.html", context, status=status)
 

@@ -100,6 +100,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages (whitenoise serves static files compressed already). Django
+    # pads compressed responses at random against BREACH; CSRF tokens are masked.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -260,6 +263,9 @@ STORAGES = {
 }
 
 # --- Oscar ------------------------------------------------------------------
+
+# Thumbnails: JPEG at a quality the eye cannot tell from sorl's default 95, at half the bytes.
+THUMBNAIL_QUALITY = 82
 
 OSCAR_SHOP_NAME = "SimplyJnJ"
 OSCAR_SHOP_TAGLINE = "Health products for a speedy recovery"

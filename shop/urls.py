@@ -7,9 +7,10 @@ from django.views.generic import TemplateView
 
 from blog.sitemaps import PostSitemap
 from shop import views
+from shop.sitemaps import CategorySitemap, ProductSitemap
 
 # Each app adds its pages here.
-sitemaps = {"blog": PostSitemap}
+sitemaps = {"blog": PostSitemap, "products": ProductSitemap, "categories": CategorySitemap}
 
 urlpatterns = [
     path("", views.home, name="home"),

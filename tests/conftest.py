@@ -41,6 +41,10 @@ def _missing_part(item) -> str | None:
         return "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0 (make test does if it answers)"
     if item.get_closest_marker("chromium") and not Path(CHROMIUM).exists():
         return f"needs Chromium at {CHROMIUM}: apt-get install chromium"
+    if item.get_closest_marker("pagechecks"):
+        from tests.pagechecks import missing
+
+        return missing()
     return None
 
 

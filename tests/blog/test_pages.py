@@ -20,12 +20,17 @@ def test_the_index_lists_published_posts_newest_first_ten_a_page(client):
     first = client.get(reverse("blog:post_list"))
     second = client.get(reverse("blog:post_list"), {"page": 2})
 
-    titles = [text_of(h) for h in parse(first).iter("h3")]
+    titles = [text_of(h) for h in teaser_headings(first)]
     assert titles == [p.title for p in reversed(posts)][:10]
-    assert [text_of(h) for h in parse(second).iter("h3")] == [posts[1].title, posts[0].title]
+    assert [text_of(h) for h in teaser_headings(second)] == [posts[1].title, posts[0].title]
     assert "Unfinished draft" not in first.content.decode() + second.content.decode()
     assert client.get(reverse("blog:post_list"), {"page": 3}).status_code == 404
     assert client.get(reverse("blog:post_list"), {"page": "x"}).status_code == 404
+
+
+def teaser_headings(response):
+    """The index's article titles: headings right under the page's h1."""
+    return parse(response).findall(".//h2[@class='post-teaser__title']")
 
 
 def feed_items(response):
