@@ -1,10 +1,13 @@
 """The article's comment thread is served from the cache, yet every change to the
 comments shows on the very next page view."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from oscar.apps.partner.models import StockRecord
 
 from blog.models import Comment
 from tests.blog.conftest import comment_data
@@ -14,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def thread_of(client, post) -> str:
+    """The whole article page, its comment thread included."""
     return client.get(post.get_absolute_url()).content.decode()
 
 
@@ -78,3 +82,11 @@ def test_the_author_of_a_held_comment_still_sees_it_after_posting(client, articl
     assert "Is this normal?" in response.content.decode()
     assert "Your comment is awaiting moderation." in response.content.decode()
     assert "Is this normal?" not in thread_of(Client(), article)
+
+
+def test_the_article_promo_shows_the_new_price(client, article, ice_wrap):
+    assert "$24.99" in thread_of(client, article)
+
+    StockRecord.objects.filter(product=ice_wrap).update(price=Decimal("19.99"))
+
+    assert "$19.99" in thread_of(client, article)
