@@ -47,7 +47,7 @@ def _ms(text: str) -> float:
 
 
 def parse_wrk(output: str) -> dict:
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     if len(latency) < 2:
         raise RuntimeError(f"wrk completed no requests:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
