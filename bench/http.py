@@ -12,8 +12,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
@@ -49,7 +47,9 @@ def _ms(text: str) -> float:
 
 
 def parse_wrk(output: str) -> dict:
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
+    if len(latency) < 2:
+        raise RuntimeError(f"wrk completed no requests:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
     errors = int(non_2xx.group(1)) if non_2xx else 0
@@ -63,26 +63,41 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def wrk(url: str, *, seconds: int, connections: int, headers: dict) -> dict:
+def wrk(url: str, *, seconds: int, connections: int, headers: dict, raw: Path | None = None):
     args = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    if raw:
+        raw.write_text(out)
     return parse_wrk(out)
 
 
-def measure(base_url: str, targets: list[Target], *, repeats: int, seconds: int, connections: int):
+def measure(
+    base_url: str,
+    targets: list[Target],
+    *,
+    repeats: int,
+    seconds: int,
+    connections: int,
+    raw_dir: Path,
+):
     for target in targets:  # warm every cache and connection first
-        wrk(base_url + target.path, seconds=2, connections=connections, headers=target.headers)
-    for _ in range(repeats):
+        warm_up = ["wrk", "-t", "2", "-c", str(connections), "-d", "3s"]
+        for name, value in target.headers.items():
+            warm_up += ["-H", f"{name}: {value}"]
+        subprocess.run([*warm_up, base_url + target.path], capture_output=True, check=True)
+    for repeat in range(1, repeats + 1):
         for target in targets:
-            target.runs.append(
-                wrk(
-                    base_url + target.path,
-                    seconds=seconds,
-                    connections=connections,
-                    headers=target.headers,
-                )
+            slug = target.name.replace(" ", "-")
+            result = wrk(
+                base_url + target.path,
+                seconds=seconds,
+                connections=connections,
+                headers=target.headers,
+                raw=raw_dir / f"wrk-{slug}-{repeat}.txt",
             )
+            print(f"  {target.name} run {repeat}: {result}", flush=True)
+            target.runs.append(result)
             time.sleep(1)
     return targets

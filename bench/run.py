@@ -1,25 +1,32 @@
 """`make bench`: serve the site as in production and measure it; write bench/results/.
 
-Every figure is a ratio to a baseline measured in the same run, each target run
-several times and quoted as median (min-max).
+Every figure is a ratio to a baseline measured in the same run, each HTTP target run
+several times round-robin and quoted as median (min-max).
 """
 
+import http.cookies
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 
-from bench import http
+from bench import http as wrk
+from bench import report
+from bench.procs import CeleryWorker, children, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+RAW = RESULTS / "raw"
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE_URL = f"http://127.0.0.1:{PORT}"
@@ -28,21 +35,30 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONNECTIONS = 16
 # Two sync workers on two cores: the pages are CPU-bound rendering with short
-# database calls, so more processes would only take turns on the same cores
-# (and wrk needs some CPU too); threads would contend for the GIL.
+# database and cache calls, so more processes would only take turns on the same
+# cores (and wrk needs some CPU too); threads would contend for the GIL.
 WEB_WORKERS = 2
+SIGNUPS = 500
+SIGNUP_INTERVAL = 0.02  # seconds between signups: 50 a second, a busy shop's peak
+SUBSCRIBERS = (1_000, 10_000)
+PER_TASK_MAILS = 1_000  # enough for a steady rate; 10,000 would take minutes
 
+REDIS = "redis://127.0.0.1:6379"
 ENV = {
     **os.environ,
+    "DJANGO_SETTINGS_MODULE": "shop.settings",
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "0",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    "CACHE_URL": "redis://127.0.0.1:6379/3",
-    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/4",
+    # Redis databases of the benchmark's own: 3 the cache, 4 the broker.
+    "CACHE_URL": f"{REDIS}/3",
+    "CELERY_BROKER_URL": f"{REDIS}/4",
+    "CELERY_TASK_DEFAULT_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
+    "PYTHONWARNINGS": "ignore",
 }
 
 
@@ -56,10 +72,23 @@ def fresh_database() -> None:
         db.execute(f'CREATE DATABASE "{DB_NAME}"')
     manage("migrate", "--noinput", "--verbosity", "0")
     manage("load_site_content")
+    subprocess.run([PYTHON, "-m", "bench.data"], cwd=ROOT, env=ENV, check=True)
     manage("collectstatic", "--noinput", "--verbosity", "0")
 
 
+def setup_django() -> None:
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def start_gunicorn() -> subprocess.Popen:
+    if _answers(f"{BASE_URL}/healthz"):
+        raise RuntimeError(f"something already serves {BASE_URL}: stop it or set BENCH_PORT")
     proc = subprocess.Popen(
         [
             PYTHON, "-m", "gunicorn", "shop.wsgi",
@@ -73,65 +102,220 @@ def start_gunicorn() -> subprocess.Popen:
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{BASE_URL}/healthz", timeout=1)  # noqa: S310
+        if _answers(f"{BASE_URL}/healthz"):
             return proc
-        except OSError:
-            time.sleep(0.2)
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
     proc.kill()
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
-def worker_peak_rss_mb(master: subprocess.Popen) -> list[float]:
-    children = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True
-    ).stdout.split()
-    peaks = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
-        peaks.append(round(int(kb) / 1024, 1))
-    return peaks
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=1)  # noqa: S310
+    except OSError:
+        return False
+    return True
 
 
-def http_targets() -> list[http.Target]:
+def pages() -> dict[str, str]:
+    from oscar.apps.catalogue.models import Product
+
+    from blog.content import ARTICLE_SLUG
+    from shop.content import WRAP_UPC
+
+    return {
+        "home": "/",
+        "article": f"/blog/{ARTICLE_SLUG}/",
+        "product": Product.objects.get(upc=WRAP_UPC).get_absolute_url(),
+        "basket": "/basket/",
+        "blog index": "/blog/",
+    }
+
+
+def basket_cookie(product_path: str, product_id: int) -> str:
+    """A visitor's cookies once they have put the wrap in their basket over HTTP:
+    the product page gives the CSRF cookie and token, the add-to-basket form posts them."""
+    jar = http.cookies.SimpleCookie()
+
+    def request(path, data=None):
+        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())}
+        body = urllib.parse.urlencode(data).encode() if data else None
+        req = urllib.request.Request(BASE_URL + path, data=body, headers=headers)  # noqa: S310
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            response = opener.open(req, timeout=10)
+        except urllib.error.HTTPError as redirect:  # the 302 after adding
+            response = redirect
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        return response.read().decode()
+
+    page = request(product_path)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    request(f"/basket/add/{product_id}/", {"csrfmiddlewaretoken": token, "quantity": 1})
+    basket = request("/basket/")
+    assert "basket" in basket.lower() and product_path in basket, "the wrap is not in the basket"
+    return "; ".join(f"{k}={m.value}" for k, m in jar.items())
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def http_targets(paths: dict[str, str], cookie: str) -> list[wrk.Target]:
     return [
-        http.Target("baseline", "/healthz"),
-        http.Target("home", "/"),
+        wrk.Target("baseline", "/healthz"),
+        *(
+            wrk.Target(name, path, headers={"Cookie": cookie} if name == "basket" else {})
+            for name, path in paths.items()
+        ),
     ]
 
 
-def main() -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    fresh_database()
+def measure_http(paths: dict[str, str]) -> tuple[dict, list]:
+    from oscar.apps.catalogue.models import Product
+
     server = start_gunicorn()
     try:
-        targets = http.measure(
-            BASE_URL, http_targets(), repeats=REPEATS, seconds=SECONDS, connections=CONNECTIONS
+        wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
+        cookie = basket_cookie(paths["product"], wrap.pk)
+        targets = wrk.measure(
+            BASE_URL,
+            http_targets(paths, cookie),
+            repeats=REPEATS,
+            seconds=SECONDS,
+            connections=CONNECTIONS,
+            raw_dir=RAW,
         )
-        web_rss = worker_peak_rss_mb(server)
+        web_rss = [peak_rss_mb(pid) for pid in children(server.pid)]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
-
     baseline = targets[0].summary()["requests_per_s"]["median"]
-    report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count()},
-        "settings": {"repeats": REPEATS, "seconds": SECONDS, "connections": CONNECTIONS},
-        "http": {
-            t.name: {
-                **t.summary(),
-                "percent_of_baseline": round(
-                    100 * t.summary()["requests_per_s"]["median"] / baseline, 1
+    results = {}
+    for target in targets:
+        summary = target.summary()
+        summary["percent_of_baseline"] = round(
+            100 * summary["requests_per_s"]["median"] / baseline, 1
+        )
+        summary["p99_over_p50"] = round(
+            summary["p99_ms"]["median"] / summary["p50_ms"]["median"], 2
+        )
+        results[target.name] = summary
+    return results, web_rss
+
+
+def measure_mail() -> dict:
+    from bench import mail
+    from bench.smtp import Sink
+
+    sink = Sink().start()
+    worker_env = {**ENV, "EMAIL_URL": sink.url}
+    log = RAW / "celery-worker.log"
+    try:
+        worker = CeleryWorker(worker_env, log=log).start()
+        try:
+            queue = {
+                "signup_to_inbox": mail.signup_latency(
+                    sink, signups=SIGNUPS, interval=SIGNUP_INTERVAL
+                ),
+                "redis_round_trip": mail.redis_round_trip(
+                    ENV["CELERY_BROKER_URL"], messages=SIGNUPS, interval=SIGNUP_INTERVAL
                 ),
             }
-            for t in targets
+            print("task queue:", queue, flush=True)
+        finally:
+            worker.stop()
+
+        sends, memory = {}, {}
+        added = 0
+        for subscribers in SUBSCRIBERS:
+            mail.add_confirmed_subscribers(subscribers - added)
+            added = subscribers
+            # A fresh worker for each send, so its peak memory is this send's.
+            worker = CeleryWorker(worker_env, log=log).start()
+            try:
+                sends[subscribers] = mail.newsletter_send(sink, recipients=subscribers)
+                memory[subscribers] = worker.peak_rss_mb()
+                print(f"newsletter to {subscribers}:", sends[subscribers], memory, flush=True)
+                if subscribers == max(SUBSCRIBERS):
+                    per_task = mail.one_task_per_email(sink, mails=PER_TASK_MAILS)
+                    print("one task per email:", per_task, flush=True)
+            finally:
+                worker.stop()
+        raw = mail.raw_smtplib(sink, mails=max(SUBSCRIBERS))
+        print("raw smtplib:", raw, flush=True)
+    finally:
+        sink.stop()
+
+    largest, smallest = max(SUBSCRIBERS), min(SUBSCRIBERS)
+    send_peak = {n: max(memory[n]["pool"]) for n in SUBSCRIBERS}
+    return {
+        "queue": queue,
+        "bulk": {
+            "newsletter": sends[largest],
+            "newsletter_small": sends[smallest],
+            "raw_smtplib": raw,
+            "one_task_per_email": per_task,
+            "percent_of_raw": round(100 * sends[largest]["per_s"] / raw["per_s"], 1),
+            "times_one_task_per_email": round(sends[largest]["per_s"] / per_task["per_s"], 1),
         },
-        "memory_mb": {"web_workers_peak": web_rss},
+        "memory": {
+            "celery_worker_after_10k": memory[largest],
+            "send_peak_mb": {str(n): send_peak[n] for n in SUBSCRIBERS},
+            "send_peak_growth_percent": round(
+                100 * (send_peak[largest] - send_peak[smallest]) / send_peak[smallest], 1
+            ),
+        },
     }
-    (RESULTS / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def main() -> None:
+    started = time.monotonic()
+    RAW.mkdir(parents=True, exist_ok=True)
+    load_at_start = load_average()
+    print(f"load average at start: {load_at_start}", flush=True)
+    fresh_database()
+    setup_django()
+    from oscar.apps.catalogue.models import Product
+
+    paths = pages()
+    wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
+    from bench.queries import page_queries
+
+    queries = page_queries(paths, basket_product_id=wrap.pk)
+    print("queries:", queries, flush=True)
+    http_results, web_rss = measure_http(paths)
+    print("http:", json.dumps(http_results), flush=True)
+    mail_results = measure_mail()
+
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "load_average_at_start": load_at_start},
+        "settings": {
+            "repeats": REPEATS,
+            "seconds": SECONDS,
+            "connections": CONNECTIONS,
+            "web_workers": WEB_WORKERS,
+            "signups": SIGNUPS,
+            "signup_interval_s": SIGNUP_INTERVAL,
+        },
+        "queries": queries,
+        "http": http_results,
+        **mail_results,
+    }
+    result["memory"]["web_workers_peak_mb"] = web_rss
+    result["duration_s"] = round(time.monotonic() - started)
+    (RESULTS / "report.json").write_text(json.dumps(result, indent=2) + "\n")
+    report.write(result, RESULTS)
+    print((RESULTS / "report.md").read_text())
 
 
 if __name__ == "__main__":

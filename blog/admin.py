@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from blog.caching import comments_changed
 from blog.models import Comment, Post
 
 
@@ -32,6 +33,7 @@ class CommentAdmin(admin.ModelAdmin):
         return Truncator(comment.body).chars(80)
 
     def _set_status(self, request, queryset, status, done):
+        comments_changed(*queryset.values_list("post_id", flat=True))
         count = queryset.update(status=status)
         self.message_user(request, done % {"count": count})
 

@@ -5,6 +5,9 @@ class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = "Advice blog"
 
+    def ready(self):
+        from blog import caching  # noqa: F401  (connects the cache invalidation receivers)
+
     def load_site_content(self) -> str:
         from blog.content import load
 

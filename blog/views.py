@@ -4,10 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from blog.antispam import over_rate_limit
+from blog.caching import THREAD_CACHE_SECONDS, comments_version
 from blog.embeds import body_with_products
 from blog.forms import CommentForm
 from blog.models import Comment, Post, thread
@@ -45,12 +47,14 @@ def post_detail(request, slug):
         status = 200
 
     preview_id = _preview_id(request)
-    comments = list(Comment.objects.for_page(post, preview_id=preview_id))
+    comments = CommentThread(post, preview_id=preview_id)
     context = {
         "post": post,
         "body_parts": body_with_products(post),
-        "comments": thread(comments),
-        "comment_count": sum(c.status == Comment.Status.APPROVED for c in comments),
+        "comments": comments,
+        # A visitor previewing their held comment sees a thread no one else does: not cached.
+        "comments_cache_seconds": 0 if preview_id else THREAD_CACHE_SECONDS,
+        "comments_version": f"preview-{preview_id}" if preview_id else comments_version(post.pk),
         "form": form,
         "rate_limited": rate_limited,
         "replying_to": _replying_to(form, comments),
@@ -58,6 +62,33 @@ def post_detail(request, slug):
         "newsletter_box_hidden": True,
     }
     return render(request, "blog/post_detail.html", context, status=status)
+
+
+class CommentThread:
+    """The comments shown under a post, threaded. They are read from the database
+    only when the page renders them, not when the thread comes from the cache."""
+
+    def __init__(self, post: Post, *, preview_id: int | None):
+        self.post = post
+        self.preview_id = preview_id
+
+    @cached_property
+    def all(self) -> list[Comment]:
+        return list(Comment.objects.for_page(self.post, preview_id=self.preview_id))
+
+    @cached_property
+    def top_level(self) -> list[Comment]:
+        return thread(self.all)
+
+    @property
+    def approved_count(self) -> int:
+        return sum(c.status == Comment.Status.APPROVED for c in self.all)
+
+    def __iter__(self):
+        return iter(self.top_level)
+
+    def __bool__(self) -> bool:
+        return bool(self.top_level)
 
 
 def _comment_posted(request, form):
@@ -103,10 +134,12 @@ def _preview_id(request) -> int | None:
         return None
 
 
-def _replying_to(form, comments) -> Comment | None:
+def _replying_to(form, comments: CommentThread) -> Comment | None:
     """The comment the form answers (from ?replytocom= or the posted form), if it can be."""
     parent_id = form["parent"].value()
+    if not parent_id:
+        return None
     return next(
-        (c for c in comments if str(c.pk) == str(parent_id) and c.accepts_replies),
+        (c for c in comments.all if str(c.pk) == str(parent_id) and c.accepts_replies),
         None,
     )

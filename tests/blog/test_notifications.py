@@ -46,9 +46,8 @@ def test_an_approved_comment_sends_no_email(
     client, article, moderator, celery_eager, django_capture_on_commit_callbacks
 ):
     CommentFactory(post=article, email="priya@example.com")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         client.post(article.get_absolute_url(), comment_data(article))
-    assert callbacks == []
     assert mail.outbox == []
 
 

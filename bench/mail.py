@@ -1,0 +1,153 @@
+"""The task queue and bulk email, each against its floor measured in the same run.
+
+Runs inside the benchmark process with Django set up on the benchmark database;
+a real Celery worker (bench.procs.CeleryWorker) sends to an aiosmtpd sink here.
+"""
+
+import smtplib
+import statistics
+import threading
+import time
+import uuid
+
+import redis
+from django.db import transaction
+
+
+def percentiles(values_ms: list[float]) -> dict:
+    cuts = statistics.quantiles(values_ms, n=100)
+    return {
+        "p50_ms": round(statistics.median(values_ms), 2),
+        "p95_ms": round(cuts[94], 2),
+        "max_ms": round(max(values_ms), 2),
+        "n": len(values_ms),
+    }
+
+
+# --- Task queue latency ------------------------------------------------------------------
+
+
+def signup_latency(sink, *, signups: int, interval: float) -> dict:
+    """Sign up `signups` new addresses, one every `interval` seconds, as the signup view
+    does (one transaction); time each from its commit to its confirm email at the sink."""
+    from newsletter.services import subscriber_signup
+
+    sink.reset()
+    committed = {}
+    run = uuid.uuid4().hex[:6]
+    for n in range(signups):
+        email = f"signup-{run}-{n}@example.com"
+        with transaction.atomic():
+            # Registered first, so it runs first: the moment of the commit.
+            transaction.on_commit(lambda email=email: committed.__setitem__(email, _now()))
+            subscriber_signup(email=email, ip_address="127.0.0.1", source="/bench/")
+        time.sleep(interval)
+    sink.wait_for(signups, timeout=120)
+    return percentiles([(sink.arrivals[e] - t) * 1000 for e, t in committed.items()])
+
+
+def redis_round_trip(url: str, *, messages: int, interval: float) -> dict:
+    """The floor: LPUSH on one connection, BRPOP on another, as a broker hands over a task."""
+    key = f"bench:round-trip:{uuid.uuid4().hex}"
+    pusher, popper = redis.Redis.from_url(url), redis.Redis.from_url(url)
+    latencies = []
+
+    def pop():
+        for _ in range(messages):
+            _, sent = popper.brpop([key], timeout=10)
+            latencies.append((_now() - float(sent)) * 1000)
+
+    reader = threading.Thread(target=pop)
+    reader.start()
+    for _ in range(messages):
+        pusher.lpush(key, repr(_now()))
+        time.sleep(interval)
+    reader.join()
+    pusher.delete(key)
+    return percentiles(latencies)
+
+
+def _now() -> float:
+    return time.perf_counter()
+
+
+# --- Bulk email ------------------------------------------------------------------------
+
+
+def add_confirmed_subscribers(count: int) -> None:
+    from newsletter.models import Subscriber
+
+    run = uuid.uuid4().hex[:6]
+    emails = (f"reader-{run}-{n}@example.com" for n in range(count))
+    Subscriber.objects.bulk_create(
+        (Subscriber(email=e, email_normalised=e, status="confirmed") for e in emails),
+        batch_size=2000,
+    )
+
+
+def new_issue():
+    from newsletter.models import NewsletterIssue
+
+    return NewsletterIssue.objects.create(
+        subject="Five stretches for runners' hips",
+        body=(
+            "Hello runners,\n\nTight hips after a long run? Five stretches that help:\n\n"
+            "1. Hip flexor stretch\n2. Pigeon pose\n3. Figure four\n4. Butterfly\n"
+            "5. Lying knee to chest\n\nHold each for 30 seconds, both sides. **Stay well!**"
+        ),
+    )
+
+
+def newsletter_send(sink, *, recipients: int) -> dict:
+    """Send an issue to every confirmed subscriber (there are `recipients`), as staff
+    do from the admin: fan-out, then batches of 500 over one SMTP connection each."""
+    from newsletter.services import issue_send
+
+    sink.reset()
+    issue = new_issue()
+    start = _now()
+    issue_send(issue_id=issue.pk)  # queued on commit (autocommit here)
+    sink.wait_for(recipients, timeout=600)
+    seconds = _now() - start
+    return {"mails": recipients, "seconds": round(seconds, 2), "per_s": round(recipients / seconds)}
+
+
+def one_task_per_email(sink, *, mails: int) -> dict:
+    """The same issue, one `send_delivery` task per recipient (a new SMTP connection each)."""
+    from newsletter.models import Delivery, Subscriber
+    from newsletter.tasks import send_delivery
+
+    sink.reset()
+    issue = new_issue()
+    subscribers = Subscriber.objects.receiving_newsletters().order_by("pk")[:mails]
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(kind=Delivery.Kind.ISSUE, issue=issue, subscriber=s) for s in subscribers
+    )
+    start = _now()
+    for delivery in deliveries:
+        send_delivery.delay(delivery.pk)
+    sink.wait_for(mails, timeout=600)
+    seconds = _now() - start
+    return {"mails": mails, "seconds": round(seconds, 2), "per_s": round(mails / seconds)}
+
+
+def raw_smtplib(sink, *, mails: int) -> dict:
+    """The floor: one newsletter message, already built, sent `mails` times over one
+    connection with smtplib."""
+    from newsletter.emails import build
+    from newsletter.models import Delivery, Subscriber
+
+    sink.reset()
+    delivery = Delivery(
+        kind=Delivery.Kind.ISSUE,
+        issue=new_issue(),
+        subscriber=Subscriber.objects.receiving_newsletters().first(),
+    )
+    message = build(delivery).message().as_bytes(linesep="\r\n")
+    start = _now()
+    with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
+        for n in range(mails):
+            smtp.sendmail("hello@simplyjnj.com", [f"raw-{n}@example.com"], message)
+    sink.wait_for(mails, timeout=600)
+    seconds = _now() - start
+    return {"mails": mails, "seconds": round(seconds, 2), "per_s": round(mails / seconds)}
