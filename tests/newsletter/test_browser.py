@@ -1,11 +1,11 @@
-"""The signup box in a real browser (Debian's Chromium through Playwright).
-
-The article page is not part of this app; the box is the same include
-everywhere, so the home page stands in for it here."""
+"""The signup box in a real browser (Debian's Chromium through Playwright):
+inside the article, and in the footer of every other page."""
 
 import pytest
 from django.core.cache import cache
 
+from blog.content import load as load_blog
+from blog.models import Post
 from newsletter.models import Subscriber
 
 pytestmark = [pytest.mark.chromium, pytest.mark.django_db(transaction=True)]
@@ -16,23 +16,25 @@ def fresh_rate_limits():
     cache.clear()
 
 
-def sign_up(page, email: str):
-    box = page.locator("section.newsletter-signup--footer")
+def sign_up(page, email: str, box: str = "footer"):
+    box = page.locator(f"section.newsletter-signup--{box}")
     box.get_by_label("Your email address").fill(email)
     box.get_by_label("Yes, email me the SimplyJnJ newsletter").check()
     box.get_by_role("button", name="Sign up").click()
     return box
 
 
-def test_signing_up_from_a_page_answers_inline(page, celery_eager, mailoutbox):
-    page.goto("/")
-    box = sign_up(page, "browser@example.com")
+def test_signing_up_from_the_article_answers_inline(page, celery_eager, mailoutbox):
+    load_blog()
+    article = Post.objects.get(slug="why-do-i-have-hip-pain-after-running").get_absolute_url()
+    page.goto(article)
+    box = sign_up(page, "browser@example.com", box="article")
 
     message = box.locator("[data-newsletter-message]")
     message.get_by_text("Check your inbox to confirm").wait_for()
-    assert page.url.endswith("/")  # no page load: the answer came inline
+    assert page.url.endswith(article)  # no page load: the answer came inline
     assert Subscriber.objects.get().email == "browser@example.com"
-    assert Subscriber.objects.get().consents.get().source == "/"
+    assert Subscriber.objects.get().consents.get().source == article
     assert [m.to for m in mailoutbox] == [["browser@example.com"]]
 
 
