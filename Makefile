@@ -24,6 +24,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
 	@touch $@
 
+# Links in dev emails point at the port the site is served on.
+run: export SITE_DOMAIN ?= 127.0.0.1:$(PORT)
 run: install
 	@mkdir -p var/mail
 	$(BIN)/python manage.py migrate --noinput
