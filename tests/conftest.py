@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -134,16 +135,24 @@ class SmtpSink:
         return [m for m in self.messages if address in str(m["To"])]
 
 
-@pytest.fixture
-def smtp_sink():
+@contextmanager
+def serving(sink: SmtpSink):
+    """Run `sink` as an SMTP server on a free loopback port while the block runs."""
     from aiosmtpd.controller import Controller
 
-    sink = SmtpSink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     sink.port = controller.port
-    yield sink
-    controller.stop()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_sink():
+    with serving(SmtpSink()) as sink:
+        yield sink
 
 
 # --- Celery worker process ------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from oscar.test.factories import create_product
 
 from newsletter.models import NewsletterIssue, Subscriber
-from tests.conftest import SmtpSink, free_port, wait_for_port
+from tests.conftest import SmtpSink, free_port, serving, wait_for_port
 
 
 class SubscriberFactory(factory.django.DjangoModelFactory):
@@ -66,15 +66,9 @@ class HoldingSmtpSink(SmtpSink):
 @pytest.fixture
 def smtp_sink():
     """Overrides the shared sink (the worker fixtures use it) with one that can hold."""
-    from aiosmtpd.controller import Controller
-
-    sink = HoldingSmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    sink.port = controller.port
-    yield sink
-    sink.hold.clear()
-    controller.stop()
+    with serving(HoldingSmtpSink()) as sink:
+        yield sink
+        sink.hold.clear()
 
 
 @pytest.fixture
