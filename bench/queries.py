@@ -1,10 +1,11 @@
-"""How many SQL queries each page costs, with its cached parts rendered afresh
-("cold", the cache emptied first) and taken from the cache ("warm")."""
+"""How many SQL queries each page costs: rendered with its fragments rendered afresh
+("cold", the cache emptied first), rendered with its fragments from the cache
+("warm"), and served from the page cache ("cached", anonymous pages only)."""
 
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 
 def count(client: Client, path: str) -> int:
@@ -23,5 +24,9 @@ def page_queries(pages: dict[str, str], *, basket_product_id: int) -> dict:
         client = shopper if name == "basket" else visitor
         client.get(path)  # sessions, thumbnails and the like exist from then on
         cache.clear()
-        counts[name] = {"cold": count(client, path), "warm": count(client, path)}
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            counts[name] = {"cold": count(client, path), "warm": count(client, path)}
+        if name != "basket":
+            client.get(path)
+            counts[name]["cached"] = count(client, path)
     return counts

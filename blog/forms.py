@@ -2,10 +2,9 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from blog.antispam import check_form_token, issue_form_token, use_form_token_once
+from blog.antispam import check_form_token, use_form_token_once
 from blog.models import Post
 
 # Something that opens an HTML tag: "<b", "</", "<!--", "<?". A lone "<" ("<3", "a < b") is fine.
@@ -58,11 +57,6 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.post = post
         self.fields["subject"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    @cached_property
-    def fresh_token(self) -> str:
-        """Every page shows a new token: a form re-shown with errors is a new form."""
-        return issue_form_token(self.post.pk)
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

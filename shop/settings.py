@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "newsletter.middleware.VoucherAttemptLimitMiddleware",
+    # Last, so a cached page skips only URL resolution and the view (see shop/pagecache.py).
+    "shop.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -138,6 +140,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
+                "shop.pagecache.csrf_token_context",
             ],
         },
     },
@@ -279,6 +282,28 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Paid": ("Shipped", "Cancelled"),
     "Shipped": (),
     "Cancelled": (),
+}
+
+# --- Page cache (shop/pagecache.py) -----------------------------------------
+
+# Pages for visitors without a session or basket are served from the cache for at
+# most this long (seconds), so a change shows within it; 0 turns the cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=1)
+PAGE_CACHE_VIEWS = {
+    "home",
+    "blog:post_list",
+    "blog:post_detail",
+    "catalogue:index",
+    "catalogue:category",
+    "catalogue:detail",
+}
+# Cookies no cached page depends on: any other cookie makes the request pass by the cache.
+PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author"]
+# What a cached page fills in per response: {name: "dotted.path.to(request, *args)"}.
+PAGE_CACHE_HOLES = {
+    "csrf_token": "django.middleware.csrf.get_token",
+    "csp_nonce": "shop.pagecache.csp_nonce",
+    "comment_form_token": "blog.antispam.issue_form_token_for",
 }
 
 # --- Blog comments (blog/) ---------------------------------------------------

@@ -149,6 +149,21 @@ def serving(sink: SmtpSink):
         controller.stop()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """No test sees pages or counters cached by another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """For tests of what a view renders (its queries, its fragment caches): every
+    request reaches the view. The page cache in front has tests of its own."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def smtp_sink():
     with serving(SmtpSink()) as sink:

@@ -20,6 +20,12 @@ class ProductDetailView(views.ProductDetailView):
             .prefetch_related("images", "stockrecords", "attribute_values__attribute")
         )
 
+    def send_signal(self, request, response, product):
+        # A page rendered for the page cache serves many visitors: it neither sets this
+        # visitor's recently-viewed cookie nor counts one view in Oscar's analytics.
+        if not getattr(request, "_page_cache_render", False):
+            super().send_signal(request, response, product)
+
 
 class CatalogueView(ListView):
     """All products, listed from the database.

@@ -41,6 +41,7 @@ def test_the_article_reads_as_the_author_wrote_it(client, article, ice_wrap):
     assert article_text.endswith("It just means that you need to be smarter about it.")
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_promo_stands_between_the_causes_and_the_treatment_with_the_live_price(
     client, article, ice_wrap
 ):
@@ -130,6 +131,7 @@ def test_a_draft_or_missing_post_is_not_found(client, article):
     assert client.get("/blog/no-such-post/").status_code == 404
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_article_page_query_count_does_not_grow_with_comments(client, article, ice_wrap):
     """Counted with the comment thread rendered afresh and taken from the cache."""
     client.get(ARTICLE_URL)  # thumbnails are generated and cached on the first view

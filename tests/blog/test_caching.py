@@ -1,5 +1,6 @@
 """The article's comment thread is served from the cache, yet every change to the
-comments shows on the very next page view."""
+comments shows on the very next page view that renders it (the whole-page cache in
+front is tested in tests/shop/test_page_cache.py)."""
 
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from blog.models import Comment
 from tests.blog.conftest import comment_data
 from tests.blog.factories import CommentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def thread_of(client, post) -> str:

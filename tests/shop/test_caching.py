@@ -1,4 +1,5 @@
-"""Product fragments are cached, yet a price or stock change shows on the next view."""
+"""Product fragments are cached, yet a price or stock change shows on the next view
+that renders the page (the whole-page cache in front is tested in test_page_cache)."""
 
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import F
 from oscar.apps.partner.models import StockRecord
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.shop.factories import WrapLikeProductFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 PRODUCT_PAGE_CEILING = 15
 BASKET_PAGE_CEILING = 20

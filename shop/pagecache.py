@@ -1,0 +1,125 @@
+"""Anonymous pages, cached whole for a second.
+
+Under load most requests are visitors without a session or a basket asking for
+the same few pages (home, the advice, the product). Such a page is rendered at
+most about once a second and served from the cache in between, so any change,
+however it was made, shows within a second, with nothing to invalidate.
+
+A cached page still differs per response in a few places: the CSP nonce, the
+CSRF token and the comment form's one-time token. Templates render those through
+`per_request()` (the `{% per_request %}` tag, and the `csrf_token` context
+variable), which gives the value itself, or a placeholder while the page is
+rendered for the cache; every response from a cacheable view has its
+placeholders filled in for its own request. The fillers are named in
+`settings.PAGE_CACHE_HOLES`.
+"""
+
+import functools
+import re
+import time
+from hashlib import md5
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
+
+# Placeholders carry a secret, so text a visitor writes (a comment) cannot be one.
+_SECRET = salted_hmac("shop.pagecache", "placeholder").hexdigest()[:16]
+_PLACEHOLDER = re.compile(rb"\[hole-" + _SECRET.encode() + rb":([a-z_]+):([0-9]*)\]")
+
+# Only these query parameters are cached; any other makes the request pass through.
+CACHED_QUERY_PARAMS = {"page"}
+
+
+def per_request(request, name: str, arg: int | str = "") -> str:
+    """The per-request value `name`, or its placeholder when rendering for the cache."""
+    if getattr(request, "_page_cache_render", False):
+        return f"[hole-{_SECRET}:{name}:{arg}]"
+    return _filler(name)(request, *([arg] if arg != "" else []))
+
+
+def csp_nonce(request) -> str:
+    return str(request.csp_nonce)
+
+
+def csrf_token_context(request) -> dict:
+    """Context processor: the CSRF token as a placeholder in pages rendered for the cache."""
+    if getattr(request, "_page_cache_render", False):
+        return {"csrf_token": per_request(request, "csrf_token")}
+    return {}
+
+
+@functools.cache
+def _filler(name: str):
+    return import_string(settings.PAGE_CACHE_HOLES[name])
+
+
+def _fill(request, content: bytes) -> bytes:
+    def value(match: re.Match) -> bytes:
+        name, arg = match[1].decode(), match[2].decode()
+        return _filler(name)(request, *([arg] if arg else [])).encode()
+
+    return _PLACEHOLDER.sub(value, content)
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve the views named in `settings.PAGE_CACHE_VIEWS` from the cache to visitors
+    who send no cookie the page could depend on (session, basket, messages,
+    recently viewed products). Keep it last in MIDDLEWARE: a cached page skips
+    only URL resolution and the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        started = time.time()
+        cached = cache.get(key)
+        if cached is not None and started - cached[0] < settings.PAGE_CACHE_SECONDS:
+            response = HttpResponse(_fill(request, cached[2]), content_type=cached[1])
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        request._page_cache_key = key
+        response = self.get_response(request)
+        if getattr(request, "_page_cache_render", False) and not response.streaming:
+            if self._storable(request, response):
+                entry = (started, response["Content-Type"], response.content)
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            response.content = _fill(request, response.content)
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if hasattr(request, "_page_cache_key"):
+            view_name = request.resolver_match.view_name
+            request._page_cache_render = view_name in settings.PAGE_CACHE_VIEWS
+
+    @staticmethod
+    def _key(request) -> str | None:
+        if (
+            not settings.PAGE_CACHE_SECONDS
+            or request.method not in ("GET", "HEAD")
+            or not set(settings.PAGE_CACHE_IGNORED_COOKIES).issuperset(request.COOKIES)
+            or not CACHED_QUERY_PARAMS.issuperset(request.GET)
+        ):
+            return None
+        url = request.build_absolute_uri()
+        return f"page:{md5(url.encode(), usedforsecurity=False).hexdigest()}"
+
+    @staticmethod
+    def _storable(request, response) -> bool:
+        """A plain page that sets nothing for this visitor alone."""
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not request.session.modified
+            and not get_messages(request).added_new
+            and response.get("Content-Type", "").startswith("text/html")
+        )

@@ -1,0 +1,11 @@
+from django import template
+
+from shop import pagecache
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def per_request(context, name: str, arg: int | str = "") -> str:
+    """A value that differs per response (a nonce, a token), even on a cached page."""
+    return pagecache.per_request(context["request"], name, arg)

@@ -1,0 +1,153 @@
+"""Pages for visitors without a session or a basket are cached whole for a second
+(shop/pagecache.py): a change still shows within that second, and what differs per
+response (the CSP nonce, the CSRF token, the comment form's token) differs."""
+
+import re
+import time
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from oscar.apps.partner.models import StockRecord
+
+from blog.content import ARTICLE_SLUG
+from blog.content import load as load_blog
+from blog.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = f"/blog/{ARTICLE_SLUG}/"
+PER_RESPONSE = re.compile(r'(nonce|name="csrfmiddlewaretoken" value|name="token" value)="[^"]+"')
+
+
+@pytest.fixture
+def site(wrap, settings):
+    settings.BLOG_COMMENT_MIN_SECONDS = 0
+    load_blog()
+    return wrap
+
+
+def html(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def found(pattern: str, response) -> str:
+    return re.search(pattern, html(response))[1]
+
+
+def test_each_page_seen_again_is_served_from_the_cache(client, site, django_assert_num_queries):
+    for url in ("/", "/blog/", ARTICLE, site.get_absolute_url(), "/catalogue/"):
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert PER_RESPONSE.sub("", html(again)) == PER_RESPONSE.sub("", html(first)), url
+        assert "Cookie" in again["Vary"]
+
+
+def test_each_response_has_its_own_nonce_in_its_page_and_its_header(client, site):
+    nonces = set()
+    for _ in range(3):
+        response = client.get("/")
+        nonce = found(r'<script nonce="([^"]+)"', response)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        nonces.add(nonce)
+    assert len(nonces) == 3
+
+
+def test_a_form_on_a_cached_page_carries_the_visitors_own_csrf_token(
+    site, django_assert_num_queries
+):
+    Client().get(site.get_absolute_url())  # another visitor's view fills the cache
+    shopper = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        page = shopper.get(site.get_absolute_url())
+    assert "csrftoken" in page.cookies
+    token = found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+
+    added = shopper.post(
+        reverse("basket:add", kwargs={"pk": site.pk}),
+        {"quantity": 1, "csrfmiddlewaretoken": token},
+    )
+
+    assert added.status_code == 302
+    assert '<span class="badge badge-light">1</span>' in html(shopper.get("/"))
+
+
+def test_a_cached_article_gives_every_reader_a_fresh_comment_form(client, site):
+    tokens = [found(r'name="token" value="([^"]+)"', client.get(ARTICLE)) for _ in range(2)]
+    assert tokens[0] != tokens[1]
+
+    for token in tokens:
+        response = client.post(
+            ARTICLE,
+            {"comment": "Ice helps.", "name": "Sam", "email": "sam@example.com", "token": token},
+        )
+        assert response.status_code == 302
+    assert Comment.objects.filter(author_name="Sam").count() == 2
+
+
+def test_a_stock_change_made_without_signals_shows_within_a_second(client, site, settings):
+    url = site.get_absolute_url()
+    assert "In stock (100 available)" in html(client.get(url))
+    cached_by = time.time()
+
+    # As an order allocates stock: an UPDATE, no save(), no signal to invalidate anything.
+    StockRecord.objects.filter(product=site).update(num_allocated=F("num_in_stock"))
+    time.sleep(max(0.0, cached_by + settings.PAGE_CACHE_SECONDS - time.time()))
+
+    page = html(client.get(url))
+    assert "In stock" not in page
+    assert "Unavailable" in page
+
+
+def test_visitors_with_a_basket_see_their_own_pages(client, site):
+    assert "badge" not in html(client.get("/"))  # cached for visitors without a basket
+    client.post(reverse("basket:add", kwargs={"pk": site.pk}), {"quantity": 2})
+
+    assert '<span class="badge badge-light">2</span>' in html(client.get("/"))
+    assert '<span class="badge badge-light">2</span>' in html(client.get(ARTICLE))
+
+
+def test_a_message_for_a_commenter_is_not_served_to_others(client, site):
+    client.get(ARTICLE)
+    client.post(
+        ARTICLE,
+        {
+            "comment": "Does ice help?",
+            "name": "Ana",
+            "email": "ana@example.com",
+            "token": found(r'name="token" value="([^"]+)"', client.get(ARTICLE)),
+        },
+        follow=True,
+    )
+    assert "awaiting moderation" not in html(Client().get(ARTICLE))
+
+
+@pytest.mark.parametrize("query", ["?utm_source=newsletter", "?replytocom=1", "?page=1&x=<b>"])
+def test_other_query_strings_reach_the_view(client, site, query):
+    client.get(ARTICLE + query)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ARTICLE + query).status_code == 200
+    assert len(queries) > 0
+
+
+def test_a_placeholder_written_in_a_comment_stays_text(client, site):
+    Comment.objects.create(
+        post=site_article(),
+        author_name="Robot",
+        email="robot@example.com",
+        body="[hole-0123456789abcdef:csrf_token:] and [hole-:csp_nonce:]",
+        status=Comment.Status.APPROVED,
+    )
+    client.get(ARTICLE)
+    assert "[hole-0123456789abcdef:csrf_token:]" in html(client.get(ARTICLE))
+
+
+def site_article():
+    from blog.models import Post
+
+    return Post.objects.get(slug=ARTICLE_SLUG)
