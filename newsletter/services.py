@@ -12,6 +12,8 @@ from itertools import islice
 
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from oscar.apps.offer.models import Benefit, Condition, ConditionalOffer, Range
@@ -39,6 +41,8 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 # A confirm or coupon email is sent again on a new signup at most this often per hour.
 RESENDS_PER_HOUR = 3
 BATCH_SIZE = 500
+# Newsletter deliveries locked, sent and marked per transaction (see deliveries_send_batch).
+SEND_CHUNK = 50
 # A delivery queued longer ago than this and still unsent is handed to the queue again.
 REQUEUE_AFTER = timedelta(minutes=15)
 
@@ -205,7 +209,6 @@ def delivery_send(*, delivery_id: int, connection=None) -> Delivery:
     recording the attempt) for the task to retry; a permanent one marks the
     address undeliverable.
     """
-    failure = None
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
@@ -214,37 +217,43 @@ def delivery_send(*, delivery_id: int, connection=None) -> Delivery:
         )
         if delivery.status != Delivery.Status.QUEUED:
             return delivery
-        if not delivery.still_wanted:
-            delivery.status = Delivery.Status.SKIPPED
-            delivery.save(update_fields=["status"])
-            return delivery
-
-        message = build(delivery)
-        message.connection = connection
-        delivery.attempts += 1
-        try:
-            message.send()
-        except smtplib.SMTPException as exc:
-            code = _smtp_code(exc)
-            if code is None:
-                raise  # the connection broke: the task retries, nothing was recorded
-            delivery.last_error = f"{code} {exc}"[:500]
-            if code < 500 and delivery.attempts < Delivery.MAX_ATTEMPTS:
-                delivery.queued = timezone.now()
-                failure = TemporaryDeliveryError(delivery.last_error)
-            else:
-                delivery.status = Delivery.Status.FAILED
-                if code >= 500:
-                    delivery.subscriber.undeliverable = True
-                    delivery.subscriber.save(update_fields=["undeliverable"])
-        else:
-            delivery.status = Delivery.Status.SENT
-            delivery.sent = timezone.now()
-            delivery.message_id = message.extra_headers["Message-ID"]
+        failure = _attempt(delivery, connection)
         delivery.save()
+        if delivery.subscriber.undeliverable:
+            delivery.subscriber.save(update_fields=["undeliverable"])
     if failure:
         raise failure
     return delivery
+
+
+def _attempt(delivery: Delivery, connection) -> TemporaryDeliveryError | None:
+    """Send a queued delivery and record the outcome on it (not saved). Returns the
+    temporary refusal to retry, if any; a broken connection raises, recording nothing."""
+    if not delivery.still_wanted:
+        delivery.status = Delivery.Status.SKIPPED
+        return None
+    message = build(delivery)
+    message.connection = connection
+    try:
+        message.send()
+    except smtplib.SMTPException as exc:
+        code = _smtp_code(exc)
+        if code is None:
+            raise  # the connection broke: the task retries, nothing was recorded
+        delivery.attempts += 1
+        delivery.last_error = f"{code} {exc}"[:500]
+        if code < 500 and delivery.attempts < Delivery.MAX_ATTEMPTS:
+            delivery.queued = timezone.now()
+            return TemporaryDeliveryError(delivery.last_error)
+        delivery.status = Delivery.Status.FAILED
+        if code >= 500:
+            delivery.subscriber.undeliverable = True
+        return None
+    delivery.attempts += 1
+    delivery.status = Delivery.Status.SENT
+    delivery.sent = timezone.now()
+    delivery.message_id = message.extra_headers["Message-ID"]
+    return None
 
 
 def _smtp_code(exc: smtplib.SMTPException) -> int | None:
@@ -256,20 +265,52 @@ def _smtp_code(exc: smtplib.SMTPException) -> int | None:
 
 
 def deliveries_send_batch(*, delivery_ids: list[int]) -> None:
-    """Send a batch of newsletter emails over one SMTP connection.
+    """Send a batch of newsletter emails over one SMTP connection, a chunk at a time:
+    a chunk's deliveries are locked, sent, and marked in one transaction.
 
-    Each delivery is checked and marked on its own, so a retried batch skips the
-    recipients it already reached.
+    A retried batch skips what was marked. A worker that dies mid-chunk leaves
+    that chunk unmarked, so up to SEND_CHUNK recipients may get the email twice;
+    a broken connection marks what was sent before it raises for the retry.
     """
     temporary = 0
     with get_connection() as connection:
-        for delivery_id in delivery_ids:
-            try:
-                delivery_send(delivery_id=delivery_id, connection=connection)
-            except TemporaryDeliveryError:
-                temporary += 1
+        for chunk in _chunks(delivery_ids, SEND_CHUNK):
+            failures, broken = _send_chunk(chunk, connection)
+            if broken:
+                raise broken
+            temporary += failures
     if temporary:
         raise TemporaryDeliveryError(f"{temporary} of {len(delivery_ids)} refused for now")
+
+
+@transaction.atomic
+def _send_chunk(delivery_ids: list[int], connection) -> tuple[int, Exception | None]:
+    deliveries = list(
+        # Rows another worker holds are its to send.
+        Delivery.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("subscriber__voucher", "issue")
+        .filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED)
+        .order_by("pk")
+    )
+    failures, broken, done = 0, None, []
+    for delivery in deliveries:
+        try:
+            failures += _attempt(delivery, connection) is not None
+        except (smtplib.SMTPException, OSError) as exc:
+            broken = exc
+            break
+        done.append(delivery)
+    # Mostly sent: one UPDATE marks those, a second stores their message ids.
+    sent = [d for d in done if d.status == Delivery.Status.SENT]
+    Delivery.objects.filter(pk__in=[d.pk for d in sent]).update(
+        status=Delivery.Status.SENT, sent=Now(), attempts=F("attempts") + 1
+    )
+    Delivery.objects.bulk_update(sent, ["message_id"])
+    others = [d for d in done if d.status != Delivery.Status.SENT]
+    Delivery.objects.bulk_update(others, ["status", "attempts", "last_error", "queued"])
+    if bounced := [d.subscriber_id for d in done if d.subscriber.undeliverable]:
+        Subscriber.objects.filter(pk__in=bounced).update(undeliverable=True)
+    return failures, broken
 
 
 # --- Newsletter issues --------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Anonymous pages, cached whole for a second.
 
 Under load most requests are visitors without a session or a basket asking for
-the same few pages (home, the advice, the product). Such a page is rendered at
-most about once a second and served from the cache in between, so any change,
-however it was made, shows within a second, with nothing to invalidate.
+the same few pages (home, the advice, the product). Such a page is rendered
+about twice a second and served from the cache in between; a cached page is
+never served once it is a second old, so any change, however it was made, shows
+within a second, with nothing to invalidate.
 
 A cached page still differs per response in a few places: the CSP nonce, the
 CSRF token and the comment form's one-time token. Templates render those through
@@ -80,8 +81,12 @@ class AnonymousPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         started = time.time()
+        seconds = settings.PAGE_CACHE_SECONDS
         cached = cache.get(key)
-        if cached is not None and started - cached[0] < settings.PAGE_CACHE_SECONDS:
+        age = started - cached[0] if cached is not None else seconds
+        # In the second half of its second, one request renders the page afresh
+        # while the others are still served the cached one.
+        if age < seconds / 2 or (age < seconds and not cache.add(f"{key}:renewing", 1, seconds)):
             response = HttpResponse(_fill(request, cached[2]), content_type=cached[1])
             patch_vary_headers(response, ["Cookie"])
             return response
@@ -90,8 +95,8 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if getattr(request, "_page_cache_render", False) and not response.streaming:
             if self._storable(request, response):
-                entry = (started, response["Content-Type"], response.content)
-                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                cache.set(key, (started, response["Content-Type"], response.content), seconds)
+            cache.delete(f"{key}:renewing")
             response.content = _fill(request, response.content)
             patch_vary_headers(response, ["Cookie"])
         return response

@@ -93,8 +93,9 @@ class SmtpSink:
     """A real SMTP server (aiosmtpd) on loopback that keeps what it receives.
 
     `replies` lets a test script the server's answer to DATA: each entry is
-    used once, in order ("451 4.3.0 try later", "550 5.1.1 no such user");
-    once they run out every message is accepted.
+    used once, in order ("250 ok", "451 4.3.0 try later", "550 5.1.1 no such
+    user", or "disconnect" to drop the connection unanswered); once they run
+    out every message is accepted.
     """
 
     port: int = 0
@@ -114,12 +115,14 @@ class SmtpSink:
 
     async def handle_DATA(self, server, session, envelope):
         with self._arrived:
-            if self.replies:
-                return self.replies.pop(0)
-            message = message_from_bytes(envelope.content, policy=policy.default)
-            self.messages.append(message)
-            self._arrived.notify_all()
-        return "250 Message accepted for delivery"
+            reply = self.replies.pop(0) if self.replies else "250 Message accepted for delivery"
+            if reply == "disconnect":
+                server.transport.close()
+                return "421 4.4.2 connection dropped"
+            if reply.startswith("250"):
+                self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                self._arrived.notify_all()
+            return reply
 
     def wait_for(self, count: int, timeout: float = 30) -> list:
         """Block until `count` messages have arrived; return them all."""

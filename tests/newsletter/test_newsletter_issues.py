@@ -1,3 +1,4 @@
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -74,6 +75,26 @@ def test_a_retried_batch_reaches_each_recipient_once_over_one_connection(smtp_se
 
     services.deliveries_send_batch(delivery_ids=ids)  # the task's retry
     services.deliveries_send_batch(delivery_ids=ids)  # and a duplicate run
+    assert sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
+    assert set(issue.deliveries.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_connection_lost_mid_batch_keeps_what_was_sent_marked(smtp_settings):
+    sink = smtp_settings
+    readers = confirmed_subscribers(4)
+    issue = NewsletterIssueFactory()
+    ids = [
+        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
+        for reader in readers
+    ]
+    sink.replies = ["250 ok", "250 ok", "disconnect"]
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.deliveries_send_batch(delivery_ids=ids)
+    statuses = dict(issue.deliveries.values_list("subscriber__email", "status"))
+    assert [statuses[r.email] for r in readers] == ["sent", "sent", "queued", "queued"]
+
+    services.deliveries_send_batch(delivery_ids=ids)  # the task's retry
     assert sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
     assert set(issue.deliveries.values_list("status", flat=True)) == {"sent"}
 
