@@ -10,11 +10,11 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/simplyjnj
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test lint bench lighthouse clean
+.PHONY: install run test lint bench lighthouse storefront-css clean
 
 install: $(VENV)/.installed
 
-# The page checks (Nu Html Checker, axe-core, Lighthouse) come from npm.
+# The page checks (Nu Html Checker, axe-core, Lighthouse) and PurgeCSS come from npm.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel error && touch $@; \
 	else echo "npm not found: page-check tests will skip"; fi
@@ -58,6 +58,11 @@ bench: install
 # Lighthouse on the site served as in production; reports in artifacts/lighthouse/.
 lighthouse: install node_modules/.installed
 	$(BIN)/python -m bench.lighthouse
+
+# Oscar's storefront stylesheet trimmed to what the pages use, committed as
+# shop/static/shop/css/storefront.css (so `make run` needs no npm); `make test` checks it is current.
+storefront-css: install node_modules/.installed
+	$(BIN)/python -m shop.storefront_css
 
 clean:
 	rm -rf var .pytest_cache

@@ -1,8 +1,9 @@
 """Shared test fixtures: the real parts (PostgreSQL, Redis, a Celery worker
 process, an SMTP sink, Chromium) and the markers that say a test needs them.
 
-A test marked `postgres`, `redis` or `chromium` skips with the reason when
-that part is missing, and fails instead when the CI variable is set.
+A test marked `postgres`, `redis`, `chromium`, `pagechecks` or `purgecss` skips
+with the reason when that part is missing, and fails instead when the CI
+variable is set.
 """
 
 import os
@@ -46,6 +47,11 @@ def _missing_part(item) -> str | None:
         from tests.pagechecks import missing
 
         return missing()
+    if item.get_closest_marker("purgecss"):
+        from shop.storefront_css import PURGECSS
+
+        if not PURGECSS.exists():
+            return "needs PurgeCSS from npm: npm ci (make test runs it)"
     return None
 
 
