@@ -246,7 +246,7 @@ def _attempt(delivery: Delivery, connection) -> TemporaryDeliveryError | None:
             delivery.queued = timezone.now()
             return TemporaryDeliveryError(delivery.last_error)
         delivery.status = Delivery.Status.FAILED
-        if code >= 500:
+        if code >= 500 and _bad_address(exc):
             delivery.subscriber.undeliverable = True
         return None
     delivery.attempts += 1
@@ -254,6 +254,17 @@ def _attempt(delivery: Delivery, connection) -> TemporaryDeliveryError | None:
     delivery.sent = timezone.now()
     delivery.message_id = message.extra_headers["Message-ID"]
     return None
+
+
+def _bad_address(exc: smtplib.SMTPException) -> bool:
+    """The server refused the address itself (RCPT refused, or an RFC 3463 "5.1.x"
+    addressing status), not this message (5.7.x policy, spam): only then is the
+    subscriber undeliverable."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    text = getattr(exc, "smtp_error", b"")
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return text.lstrip().startswith("5.1.")
 
 
 def _smtp_code(exc: smtplib.SMTPException) -> int | None:
@@ -295,8 +306,9 @@ def _send_chunk(delivery_ids: list[int], connection) -> tuple[int, Exception | N
     failures, broken, done = 0, None, []
     for delivery in deliveries:
         try:
-            failures += _attempt(delivery, connection) is not None
-        except (smtplib.SMTPException, OSError) as exc:
+            if _attempt(delivery, connection):
+                failures += 1
+        except Exception as exc:  # a lost connection, a time limit: keep what went out
             broken = exc
             break
         done.append(delivery)

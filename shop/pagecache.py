@@ -13,19 +13,23 @@ variable), which gives the value itself, or a placeholder while the page is
 rendered for the cache; every response from a cacheable view has its
 placeholders filled in for its own request. The fillers are named in
 `settings.PAGE_CACHE_HOLES`.
+
+Pages live in a cache of their own (`caches["pages"]`, each process's memory by
+default), so many page variants can never push rate limits or used form tokens
+out of the default cache.
 """
 
-import functools
 import re
 import time
 from hashlib import md5
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import cc_delim_re, patch_vary_headers
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 from django.utils.module_loading import import_string
 
 # Placeholders carry a secret, so text a visitor writes (a comment) cannot be one.
@@ -54,7 +58,6 @@ def csrf_token_context(request) -> dict:
     return {}
 
 
-@functools.cache
 def _filler(name: str):
     return import_string(settings.PAGE_CACHE_HOLES[name])
 
@@ -62,7 +65,9 @@ def _filler(name: str):
 def _fill(request, content: bytes) -> bytes:
     def value(match: re.Match) -> bytes:
         name, arg = match[1].decode(), match[2].decode()
-        return _filler(name)(request, *([arg] if arg else [])).encode()
+        if name not in settings.PAGE_CACHE_HOLES:
+            return match[0]
+        return escape(_filler(name)(request, *([arg] if arg else []))).encode()
 
     return _PLACEHOLDER.sub(value, content)
 
@@ -80,6 +85,7 @@ class AnonymousPageCacheMiddleware:
         key = self._key(request)
         if key is None:
             return self.get_response(request)
+        cache = caches["pages"]
         started = time.time()
         seconds = settings.PAGE_CACHE_SECONDS
         cached = cache.get(key)
@@ -99,6 +105,8 @@ class AnonymousPageCacheMiddleware:
             cache.delete(f"{key}:renewing")
             response.content = _fill(request, response.content)
             patch_vary_headers(response, ["Cookie"])
+            # Anything rendered later (the flatpage fallback's page) is not for the cache.
+            request._page_cache_render = False
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -120,11 +128,15 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _storable(request, response) -> bool:
-        """A plain page that sets nothing for this visitor alone."""
+        """A plain page that sets nothing for this visitor alone, and that its view
+        does not say varies or must not be cached."""
+        cache_control = set(cc_delim_re.split(response.get("Cache-Control", "").lower()))
         return (
             response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
             and not response.cookies
             and not request.session.modified
             and not get_messages(request).added_new
-            and response.get("Content-Type", "").startswith("text/html")
+            and not cache_control & {"private", "no-cache", "no-store"}
+            and not response.has_header("Vary")
         )

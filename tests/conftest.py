@@ -161,9 +161,10 @@ def serving(sink: SmtpSink):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """No test sees pages or counters cached by another."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

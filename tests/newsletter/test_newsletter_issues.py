@@ -2,12 +2,14 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from newsletter import services
+from newsletter.emails import build
 from newsletter.models import Delivery, NewsletterIssue, Subscriber
 from tests.newsletter.conftest import NewsletterIssueFactory, SubscriberFactory
 
@@ -97,6 +99,48 @@ def test_a_connection_lost_mid_batch_keeps_what_was_sent_marked(smtp_settings):
     services.deliveries_send_batch(delivery_ids=ids)  # the task's retry
     assert sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
     assert set(issue.deliveries.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_time_limit_hit_mid_batch_keeps_what_was_sent_marked(smtp_settings, monkeypatch):
+    sink = smtp_settings
+    readers = confirmed_subscribers(4)
+    issue = NewsletterIssueFactory()
+    ids = [
+        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
+        for reader in readers
+    ]
+    built = []
+
+    def build_until_the_time_limit(delivery):
+        if len(built) == 2:
+            raise SoftTimeLimitExceeded()
+        built.append(delivery)
+        return build(delivery)
+
+    monkeypatch.setattr(services, "build", build_until_the_time_limit)
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.deliveries_send_batch(delivery_ids=ids)
+    monkeypatch.setattr(services, "build", build)
+    services.deliveries_send_batch(delivery_ids=ids)  # the batch runs again
+
+    assert sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
+
+
+def test_a_message_refused_as_spam_fails_without_marking_readers_undeliverable(smtp_settings):
+    sink = smtp_settings
+    readers = confirmed_subscribers(2)
+    issue = NewsletterIssueFactory()
+    ids = [
+        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
+        for reader in readers
+    ]
+    sink.replies = ["554 5.7.1 message rejected as spam", "550 5.1.1 no such user"]
+
+    services.deliveries_send_batch(delivery_ids=ids)
+
+    assert set(issue.deliveries.values_list("status", flat=True)) == {"failed"}
+    undeliverable = dict(Subscriber.objects.values_list("email", "undeliverable"))
+    assert [undeliverable[r.email] for r in readers] == [False, True]
 
 
 def test_issue_emails_are_branded_html_and_text_with_one_click_unsubscribe(smtp_settings):

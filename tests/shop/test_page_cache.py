@@ -4,11 +4,16 @@ response (the CSP nonce, the CSRF token, the comment form's token) differs."""
 
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
+from django.contrib import messages
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import F
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.apps.partner.models import StockRecord
@@ -16,6 +21,7 @@ from oscar.apps.partner.models import StockRecord
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
 from blog.models import Comment
+from shop import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -112,21 +118,6 @@ def test_visitors_with_a_basket_see_their_own_pages(client, site):
     assert '<span class="badge badge-light">2</span>' in html(client.get(ARTICLE))
 
 
-def test_a_message_for_a_commenter_is_not_served_to_others(client, site):
-    client.get(ARTICLE)
-    client.post(
-        ARTICLE,
-        {
-            "comment": "Does ice help?",
-            "name": "Ana",
-            "email": "ana@example.com",
-            "token": found(r'name="token" value="([^"]+)"', client.get(ARTICLE)),
-        },
-        follow=True,
-    )
-    assert "awaiting moderation" not in html(Client().get(ARTICLE))
-
-
 @pytest.mark.parametrize("query", ["?utm_source=newsletter", "?replytocom=1", "?page=1&x=<b>"])
 def test_other_query_strings_reach_the_view(client, site, query):
     client.get(ARTICLE + query)
@@ -151,3 +142,108 @@ def site_article():
     from blog.models import Post
 
     return Post.objects.get(slug=ARTICLE_SLUG)
+
+
+def test_a_placeholder_with_the_real_secret_and_an_unknown_name_stays_text(client, site):
+    forged = f"[hole-{pagecache._SECRET}:nope:]"
+    Comment.objects.create(
+        post=site_article(),
+        author_name="Robot",
+        email="robot@example.com",
+        body=f"Look: {forged}",
+        status=Comment.Status.APPROVED,
+    )
+    for _ in range(2):  # rendered, then from the cache
+        assert forged in html(client.get(ARTICLE))
+
+
+def test_a_page_from_the_flatpage_fallback_under_a_cached_url_gets_real_tokens(client, site):
+    flatpage = FlatPage.objects.create(url="/blog/privacy/", title="Privacy", content="<p>Ours</p>")
+    flatpage.sites.add(Site.objects.get_current())
+
+    # /blog/<slug>/ is a cached view: it answers 404, then the fallback renders the page.
+    response = client.get("/blog/privacy/")
+
+    assert "<p>Ours</p>" in html(response)
+    assert "[hole-" not in html(response)
+    nonce = found(r'<script nonce="([^"]+)"', response)
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+def test_a_copy_is_renewed_in_the_second_half_and_never_served_past_its_time(
+    client, site, settings, monkeypatch
+):
+    """With a clock the test moves: fresh copies are served, one request renews a
+    copy in the second half of its time while others still get it, and none is
+    served once its time is up."""
+    settings.PAGE_CACHE_SECONDS = 10  # long enough that the cache's own expiry plays no part
+    now = [1000.0]
+    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: now[0]))
+
+    def rendered(at: float) -> bool:
+        now[0] = at
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/blog/").status_code == 200
+        return len(queries) > 0
+
+    assert rendered(1000)  # nothing cached yet
+    assert not rendered(1004)  # fresh
+    assert rendered(1006)  # in its second half: this request renews it
+    assert not rendered(1007)  # the renewed copy, from 1006
+
+    key = pagecache.AnonymousPageCacheMiddleware._key(RequestFactory().get("/blog/"))
+    assert caches["pages"].add(f"{key}:renewing", 1, 10)  # another request is renewing it
+    assert not rendered(1012)  # so this one still gets the copy from 1006
+    assert rendered(1016)  # past its ten seconds: never served, renewing or not
+
+
+def test_a_page_that_shows_a_message_or_varies_is_not_stored(rf, settings):
+    """Guards for views that would make a page someone's own (none of the cached
+    views does today): a message, a cookie, a Vary or Cache-Control header."""
+    from django.http import HttpResponse
+    from django.views.decorators.cache import never_cache
+    from django.views.decorators.vary import vary_on_headers
+
+    def greeting(request):
+        messages.info(request, "Welcome back")
+        return HttpResponse("<p>hi</p>")
+
+    def cookie(request):
+        response = HttpResponse("<p>hi</p>")
+        response.set_cookie("seen", "1")
+        return response
+
+    plain = lambda request: HttpResponse("<p>hi</p>")  # noqa: E731
+    assert views_run(plain, requests=2, rf=rf) == 1  # the guards below are what stops storing
+    views = [
+        greeting,
+        cookie,
+        never_cache(lambda request: HttpResponse("<p>hi</p>")),
+        vary_on_headers("Accept-Language")(lambda request: HttpResponse("<p>hi</p>")),
+    ]
+    for view in views:
+        assert views_run(view, requests=2, rf=rf) == 2, view
+
+
+def views_run(view, *, requests: int, rf) -> int:
+    """How many of `requests` cookie-less GETs of "/" reach `view` through the page cache."""
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.urls import resolve
+
+    caches["pages"].clear()
+    calls = []
+
+    def get_response(request):
+        request.resolver_match = resolve("/")
+        middleware.process_view(request, view, (), {})
+        calls.append(request)
+        return view(request)
+
+    middleware = pagecache.AnonymousPageCacheMiddleware(get_response)
+    for _ in range(requests):
+        request = rf.get("/")
+        SessionMiddleware(lambda r: None).process_request(request)
+        MessageMiddleware(lambda r: None).process_request(request)
+        middleware(request)
+    return len(calls)
