@@ -206,8 +206,8 @@ def delivery_send(*, delivery_id: int, connection=None) -> Delivery:
 
     The delivery row stays locked while the message goes out, so two workers
     never both send it. A temporary refusal raises TemporaryDeliveryError (after
-    recording the attempt) for the task to retry; a permanent one marks the
-    address undeliverable.
+    recording the attempt) for the task to retry; a permanent one fails the
+    delivery, and marks the address undeliverable if it was the address refused.
     """
     with transaction.atomic():
         delivery = (

@@ -2,8 +2,8 @@
 
 Under load most requests are visitors without a session or a basket asking for
 the same few pages (home, the advice, the product). Such a page is rendered
-about twice a second and served from the cache in between; a cached page is
-never served once it is a second old, so any change, however it was made, shows
+about twice a second per process and served from the cache in between; a cached
+page is never served once it is a second old, so any change, however it was made, shows
 within a second, with nothing to invalidate.
 
 A cached page still differs per response in a few places: the CSP nonce, the
