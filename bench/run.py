@@ -52,9 +52,11 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "0",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    # Redis databases of the benchmark's own: 3 the cache, 4 the broker.
+    # Redis databases of the benchmark's own: 3 the cache, 4 the broker, 5 the pages
+    # (shared, so the web workers take turns renewing a page instead of each renewing it).
     "CACHE_URL": f"{REDIS}/3",
     "CELERY_BROKER_URL": f"{REDIS}/4",
+    "PAGE_CACHE_URL": f"{REDIS}/5",
     "CELERY_TASK_DEFAULT_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
@@ -81,9 +83,10 @@ def setup_django() -> None:
     import django
 
     django.setup()
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def start_gunicorn() -> subprocess.Popen:
