@@ -44,7 +44,7 @@ def per_request(request, name: str, arg: int | str = "") -> str:
     """The per-request value `name`, or its placeholder when rendering for the cache."""
     if getattr(request, "_page_cache_render", False):
         return f"[hole-{_SECRET}:{name}:{arg}]"
-    return _filler(name)(request, *([arg] if arg != "" else []))
+    return _value(request, name, str(arg))
 
 
 def csp_nonce(request) -> str:
@@ -58,18 +58,18 @@ def csrf_token_context(request) -> dict:
     return {}
 
 
-def _filler(name: str):
-    return import_string(settings.PAGE_CACHE_HOLES[name])
+def _value(request, name: str, arg: str) -> str:
+    return import_string(settings.PAGE_CACHE_HOLES[name])(request, *([arg] if arg else []))
 
 
 def _fill(request, content: bytes) -> bytes:
-    def value(match: re.Match) -> bytes:
+    def filled(match: re.Match) -> bytes:
         name, arg = match[1].decode(), match[2].decode()
         if name not in settings.PAGE_CACHE_HOLES:
             return match[0]
-        return escape(_filler(name)(request, *([arg] if arg else []))).encode()
+        return escape(_value(request, name, arg)).encode()
 
-    return _PLACEHOLDER.sub(value, content)
+    return _PLACEHOLDER.sub(filled, content)
 
 
 class AnonymousPageCacheMiddleware:

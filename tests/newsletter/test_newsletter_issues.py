@@ -27,6 +27,20 @@ def confirmed_subscribers(count: int) -> list[Subscriber]:
     return [SubscriberFactory(status="confirmed") for _ in range(count)]
 
 
+def queued_issue(readers: list[Subscriber]) -> tuple[NewsletterIssue, list[int]]:
+    """An issue with a queued delivery to each reader; the deliveries' ids, in order."""
+    issue = NewsletterIssueFactory()
+    ids = [
+        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
+        for reader in readers
+    ]
+    return issue, ids
+
+
+def reached_once_each(sink, readers: list[Subscriber]) -> bool:
+    return sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
+
+
 def test_fan_out_creates_one_delivery_per_confirmed_subscriber_once(
     django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -63,11 +77,7 @@ def test_fan_out_queues_batches_of_500(monkeypatch):
 def test_a_retried_batch_reaches_each_recipient_once_over_one_connection(smtp_settings):
     sink = smtp_settings
     readers = confirmed_subscribers(5)
-    issue = NewsletterIssueFactory()
-    ids = [
-        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
-        for reader in readers
-    ]
+    issue, ids = queued_issue(readers)
     sink.replies = ["451 4.3.0 try later"]  # the first recipient must wait
 
     with pytest.raises(services.TemporaryDeliveryError):
@@ -77,18 +87,14 @@ def test_a_retried_batch_reaches_each_recipient_once_over_one_connection(smtp_se
 
     services.deliveries_send_batch(delivery_ids=ids)  # the task's retry
     services.deliveries_send_batch(delivery_ids=ids)  # and a duplicate run
-    assert sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
+    assert reached_once_each(sink, readers)
     assert set(issue.deliveries.values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_connection_lost_mid_batch_keeps_what_was_sent_marked(smtp_settings):
     sink = smtp_settings
     readers = confirmed_subscribers(4)
-    issue = NewsletterIssueFactory()
-    ids = [
-        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
-        for reader in readers
-    ]
+    issue, ids = queued_issue(readers)
     sink.replies = ["250 ok", "250 ok", "disconnect"]
 
     with pytest.raises(smtplib.SMTPServerDisconnected):
@@ -97,18 +103,14 @@ def test_a_connection_lost_mid_batch_keeps_what_was_sent_marked(smtp_settings):
     assert [statuses[r.email] for r in readers] == ["sent", "sent", "queued", "queued"]
 
     services.deliveries_send_batch(delivery_ids=ids)  # the task's retry
-    assert sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
+    assert reached_once_each(sink, readers)
     assert set(issue.deliveries.values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_time_limit_hit_mid_batch_keeps_what_was_sent_marked(smtp_settings, monkeypatch):
     sink = smtp_settings
     readers = confirmed_subscribers(4)
-    issue = NewsletterIssueFactory()
-    ids = [
-        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
-        for reader in readers
-    ]
+    _, ids = queued_issue(readers)
     built = []
 
     def build_until_the_time_limit(delivery):
@@ -123,17 +125,13 @@ def test_a_time_limit_hit_mid_batch_keeps_what_was_sent_marked(smtp_settings, mo
     monkeypatch.setattr(services, "build", build)
     services.deliveries_send_batch(delivery_ids=ids)  # the batch runs again
 
-    assert sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
+    assert reached_once_each(sink, readers)
 
 
 def test_a_message_refused_as_spam_fails_without_marking_readers_undeliverable(smtp_settings):
     sink = smtp_settings
     readers = confirmed_subscribers(2)
-    issue = NewsletterIssueFactory()
-    ids = [
-        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
-        for reader in readers
-    ]
+    issue, ids = queued_issue(readers)
     sink.replies = ["554 5.7.1 message rejected as spam", "550 5.1.1 no such user"]
 
     services.deliveries_send_batch(delivery_ids=ids)
