@@ -1,5 +1,6 @@
 """The emails a subscriber gets, each an HTML + text pair under templates/emails/."""
 
+import re
 from email.utils import make_msgid, parseaddr
 from functools import lru_cache
 from urllib.parse import quote
@@ -7,12 +8,14 @@ from urllib.parse import quote
 import markdown
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from newsletter import tokens
-from newsletter.models import Delivery
+from newsletter.models import Delivery, Subscriber
 
 
 def absolute_url(path: str) -> str:
@@ -26,18 +29,26 @@ def render_markdown(text: str) -> str:
     return markdown.markdown(text, extensions=["extra", "sane_lists"])
 
 
-def build(delivery: Delivery) -> EmailMultiAlternatives:
+def new_message_id() -> str:
+    return make_msgid(domain=parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2])
+
+
+def build(
+    delivery: Delivery, *, message_id: str | None = None, unsubscribe_token: str | None = None
+) -> EmailMultiAlternatives:
+    """The delivery's email; a new Message-ID and the reader's own unsubscribe token
+    unless given (IssueMail gives marks to put each reader's values in later)."""
     subscriber = delivery.subscriber
     sender = settings.DEFAULT_FROM_EMAIL
     context = {"subscriber": subscriber, "shop_name": settings.OSCAR_SHOP_NAME}
-    headers = {"Message-ID": make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2])}
+    headers = {"Message-ID": message_id or new_message_id()}
 
     if delivery.kind == Delivery.Kind.CONFIRM:
         token = tokens.confirm_token(subscriber.pk)
         context["confirm_url"] = absolute_url(reverse("newsletter:confirm", args=[token]))
         subject = "Please confirm your subscription"
     else:
-        token = tokens.unsubscribe_token(subscriber.pk)
+        token = unsubscribe_token or tokens.unsubscribe_token(subscriber.pk)
         unsubscribe_url = absolute_url(reverse("newsletter:unsubscribe", args=[token]))
         mailto = f"mailto:{parseaddr(sender)[1]}?subject={quote('unsubscribe ' + token)}"
         context["unsubscribe_url"] = unsubscribe_url
@@ -64,3 +75,79 @@ def build(delivery: Delivery) -> EmailMultiAlternatives:
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
+
+
+# Where each reader's own values go in an issue's one encoded copy. Letters only (and
+# the address's "@" and dots), so URL quoting, header folding and 8-bit bodies keep
+# them whole; IssueMail checks that every one survived before relying on them.
+_EMAIL_MARK = "zqxreaderzqx@zqxmarkzqx.invalid"
+_UNSUBSCRIBE_MARK = "zqxunsubscribezqx"
+_MESSAGE_ID_MARK = "<zqxmessageidzqx@zqxmarkzqx.invalid>"
+_MAILTO_PREFIX = quote("unsubscribe ")
+# Addresses that go into the copy as they are: ASCII, nothing HTML escapes (the
+# address is in the HTML part too), no "=" (MIME boundaries are made of it), no spaces
+# or line breaks. Any other reader gets a message built whole.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%*+/?^_`{|}~-]+@[A-Za-z0-9.-]+")
+
+
+class IssueMail:
+    """An issue's email for many readers over one SMTP connection.
+
+    Rendering and MIME-encoding a message costs more than sending it, and readers'
+    copies differ only in the address, the unsubscribe token and the Message-ID. So
+    the issue is built and encoded once, with marks where those go, and each reader's
+    copy is those bytes with the reader's values put in: the bytes build() would give,
+    but for the MIME boundary and the Date, which the readers of one IssueMail share.
+    Where that cannot hold (another email backend, an address that needs encoding,
+    a body encoded in a way that splits a mark) the reader's message is built whole.
+    """
+
+    def __init__(self, issue):
+        reader = Subscriber(pk=0, email=_EMAIL_MARK, status=Subscriber.Status.CONFIRMED)
+        message = build(
+            Delivery(kind=Delivery.Kind.ISSUE, issue=issue, subscriber=reader),
+            message_id=_MESSAGE_ID_MARK,
+            unsubscribe_token=_UNSUBSCRIBE_MARK,
+        )
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        self.sender = sanitize_address(message.from_email, encoding)
+        self.encoded = message.message().as_bytes(linesep="\r\n")
+        # Each mark must appear in the bytes as often as in what was encoded.
+        source = "\n".join(
+            [
+                message.body,
+                message.alternatives[0].content,
+                *message.to,
+                *message.extra_headers.values(),
+            ]
+        )
+        if any(
+            self.encoded.count(mark.encode()) != source.count(mark)
+            for mark in (_EMAIL_MARK, _UNSUBSCRIBE_MARK, _MESSAGE_ID_MARK)
+        ):
+            self.encoded = None
+
+    def send(self, delivery: Delivery, connection) -> str:
+        """Send the reader's copy; return its Message-ID."""
+        message_id = new_message_id()
+        email = delivery.subscriber.email
+        smtp = connection.connection if isinstance(connection, SmtpBackend) else None
+        if smtp and self.encoded and _PLAIN_ADDRESS.fullmatch(email):
+            smtp.sendmail(self.sender, [email], self.copy_for(delivery, message_id))
+        else:
+            message = build(delivery, message_id=message_id)
+            message.connection = connection
+            message.send()
+        return message_id
+
+    def copy_for(self, delivery: Delivery, message_id: str) -> bytes:
+        token = tokens.unsubscribe_token(delivery.subscriber_id)
+        copy = self.encoded
+        for mark, value in [
+            (_MAILTO_PREFIX + _UNSUBSCRIBE_MARK, _MAILTO_PREFIX + quote(token)),  # first
+            (_UNSUBSCRIBE_MARK, token),
+            (_EMAIL_MARK, delivery.subscriber.email),
+            (_MESSAGE_ID_MARK, message_id),
+        ]:
+            copy = copy.replace(mark.encode(), value.encode())
+        return copy

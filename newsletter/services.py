@@ -4,10 +4,10 @@ unsubscribing, and sending every email exactly once."""
 import logging
 import secrets
 import smtplib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from itertools import islice
 
 from django.core.mail import get_connection
@@ -20,7 +20,7 @@ from oscar.apps.offer.models import Benefit, Condition, ConditionalOffer, Range
 from oscar.apps.voucher.models import Voucher
 
 from newsletter import tokens
-from newsletter.emails import build
+from newsletter.emails import IssueMail, build
 from newsletter.models import (
     CONSENT_TEXT,
     CONSENT_VERSION,
@@ -217,7 +217,7 @@ def delivery_send(*, delivery_id: int, connection=None) -> Delivery:
         )
         if delivery.status != Delivery.Status.QUEUED:
             return delivery
-        failure = _attempt(delivery, connection)
+        failure = _attempt(delivery, partial(_send_built, connection=connection))
         delivery.save()
         if delivery.subscriber.undeliverable:
             delivery.subscriber.save(update_fields=["undeliverable"])
@@ -226,16 +226,22 @@ def delivery_send(*, delivery_id: int, connection=None) -> Delivery:
     return delivery
 
 
-def _attempt(delivery: Delivery, connection) -> TemporaryDeliveryError | None:
-    """Send a queued delivery and record the outcome on it (not saved). Returns the
-    temporary refusal to retry, if any; a broken connection raises, recording nothing."""
+def _send_built(delivery: Delivery, connection) -> str:
+    message = build(delivery)
+    message.connection = connection
+    message.send()
+    return message.extra_headers["Message-ID"]
+
+
+def _attempt(delivery: Delivery, send: Callable[[Delivery], str]) -> TemporaryDeliveryError | None:
+    """Send a queued delivery with `send` (which returns the Message-ID) and record the
+    outcome on it (not saved). Returns the temporary refusal to retry, if any; a broken
+    connection raises, recording nothing."""
     if not delivery.still_wanted:
         delivery.status = Delivery.Status.SKIPPED
         return None
-    message = build(delivery)
-    message.connection = connection
     try:
-        message.send()
+        message_id = send(delivery)
     except smtplib.SMTPException as exc:
         code = _smtp_code(exc)
         if code is None:
@@ -252,7 +258,7 @@ def _attempt(delivery: Delivery, connection) -> TemporaryDeliveryError | None:
     delivery.attempts += 1
     delivery.status = Delivery.Status.SENT
     delivery.sent = timezone.now()
-    delivery.message_id = message.extra_headers["Message-ID"]
+    delivery.message_id = message_id
     return None
 
 
@@ -303,10 +309,12 @@ def _send_chunk(delivery_ids: list[int], connection) -> tuple[int, Exception | N
         .filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED)
         .order_by("pk")
     )
+    # An issue is built and encoded once per chunk; each reader gets a stamped copy.
+    mail_for = cache(IssueMail)
     failures, broken, done = 0, None, []
     for delivery in deliveries:
         try:
-            if _attempt(delivery, connection):
+            if _attempt(delivery, partial(mail_for(delivery.issue).send, connection=connection)):
                 failures += 1
         except Exception as exc:  # a lost connection, a time limit: keep what went out
             broken = exc

@@ -1,3 +1,4 @@
+import re
 import smtplib
 from datetime import timedelta
 
@@ -6,10 +7,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from kombu.exceptions import OperationalError
 
-from newsletter import services
-from newsletter.emails import build
+from newsletter import services, tokens
+from newsletter.emails import IssueMail, build
 from newsletter.models import Delivery, NewsletterIssue, Subscriber
 from tests.newsletter.conftest import NewsletterIssueFactory, SubscriberFactory
 
@@ -111,18 +113,19 @@ def test_a_time_limit_hit_mid_batch_keeps_what_was_sent_marked(smtp_settings, mo
     sink = smtp_settings
     readers = confirmed_subscribers(4)
     _, ids = queued_issue(readers)
-    built = []
+    sent = []
+    send = IssueMail.send
 
-    def build_until_the_time_limit(delivery):
-        if len(built) == 2:
+    def send_until_the_time_limit(self, delivery, connection):
+        if len(sent) == 2:
             raise SoftTimeLimitExceeded()
-        built.append(delivery)
-        return build(delivery)
+        sent.append(delivery)
+        return send(self, delivery, connection)
 
-    monkeypatch.setattr(services, "build", build_until_the_time_limit)
+    monkeypatch.setattr(IssueMail, "send", send_until_the_time_limit)
     with pytest.raises(SoftTimeLimitExceeded):
         services.deliveries_send_batch(delivery_ids=ids)
-    monkeypatch.setattr(services, "build", build)
+    monkeypatch.setattr(IssueMail, "send", send)
     services.deliveries_send_batch(delivery_ids=ids)  # the batch runs again
 
     assert reached_once_each(sink, readers)
@@ -156,6 +159,86 @@ def test_issue_emails_are_branded_html_and_text_with_one_click_unsubscribe(smtp_
     text = message.get_body(("plain",)).get_content()
     assert "**Ice for 15 minutes.**" in text and "/newsletter/unsubscribe/" in text
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_readers_copy_of_an_issue_is_the_message_built_for_them():
+    """A batch encodes the issue once and stamps each reader's copy: byte for byte what
+    building the reader's own message gives, but for the MIME boundary and the Date."""
+    reader = SubscriberFactory(status="confirmed", email="ada.runs+hips@example.co.uk")
+    issue = NewsletterIssueFactory(body="Hello **runners**, café ☕\n\n" + "Ice. " * 30)
+    delivery = Delivery.objects.create(kind="issue", issue=issue, subscriber=reader)
+    mail = IssueMail(issue)
+    assert mail.encoded, "the issue should be encoded once for stamping"
+
+    def comparable(data: bytes) -> bytes:
+        data = re.sub(rb"={15}\d+==", b"BOUNDARY", data)
+        return re.sub(rb"\r\nDate: [^\r]+", b"\r\nDate: -", data)
+
+    message_id = "<1.2.3@simplyjnj.com>"
+    built = build(delivery, message_id=message_id).message().as_bytes(linesep="\r\n")
+    assert comparable(mail.copy_for(delivery, message_id)) == comparable(built)
+
+
+@pytest.mark.parametrize(
+    ("body", "stamped"),
+    [
+        ("Hello runners,\n\n**Stay well!**", ["ada@example.com"]),
+        # Quoted-printable may split a mark, so every reader's message is built whole.
+        ("A paragraph on one line. " * 60, []),
+    ],
+    ids=["short lines", "a line too long for 8-bit"],
+)
+def test_each_reader_of_a_batch_gets_their_own_address_links_and_message_id(
+    smtp_settings, body, stamped, client, monkeypatch
+):
+    sink = smtp_settings
+    copies, copy_for = [], IssueMail.copy_for
+
+    def counted_copy_for(self, delivery, message_id):
+        copies.append(delivery.subscriber.email)
+        return copy_for(self, delivery, message_id)
+
+    monkeypatch.setattr(IssueMail, "copy_for", counted_copy_for)
+    readers = [
+        SubscriberFactory(status="confirmed", email=email)
+        for email in [
+            "ada@example.com",
+            "tom=jones@example.com",
+            "o'neil@example.com",
+            "jörg@exämple.de",
+        ]
+    ]
+    issue, ids = queued_issue(readers)
+    issue.body = body
+    issue.save()
+
+    services.deliveries_send_batch(delivery_ids=ids)
+
+    assert sink.connections == 1
+    assert copies == stamped  # the others' addresses need encoding or escaping
+    sent = {d.subscriber_id: d for d in issue.deliveries.all()}
+    by_message_id = {m["Message-ID"]: m for m in sink.messages}
+    links = {}
+    for reader in readers:
+        message = by_message_id[sent[reader.pk].message_id]
+        assert message["To"].addresses[0].username == reader.email.split("@")[0]
+        text = message.get_body(("plain",)).get_content()
+        assert f"because {reader.email} signed up" in text
+        token = re.search(r"/newsletter/unsubscribe/([^/\s]+)/", text).group(1)
+        assert tokens.read_unsubscribe_token(token) == reader.pk
+        html = message.get_body(("html",)).get_content()
+        assert f"/newsletter/unsubscribe/{token}/" in html
+        assert f"because {escape(reader.email)} signed up" in html
+        url, mailto = message["List-Unsubscribe"].split(", ")
+        assert url.endswith(f"/newsletter/unsubscribe/{token}/>")
+        assert mailto.endswith(f"?subject=unsubscribe%20{token.replace(':', '%3A')}>")
+        links[reader.email] = reverse("newsletter:unsubscribe", args=[token])
+    # A reader's link unsubscribes that reader and no one else.
+    assert client.post(links["tom=jones@example.com"]).status_code == 200
+    statuses = dict(Subscriber.objects.values_list("email", "status"))
+    assert [statuses[r.email] for r in readers] == [
+        "confirmed", "unsubscribed", "confirmed", "confirmed"
+    ]  # fmt: skip
 
 
 def test_an_unsubscribed_reader_is_skipped_even_if_queued_before(mailoutbox):
