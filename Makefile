@@ -51,9 +51,17 @@ test: lint node_modules/.installed
 	echo "database: $${DATABASE_URL:-SQLite (PostgreSQL tests will skip)}; redis: $${REDIS_URL:-none (Redis tests will skip)}"; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install
+# The benchmark serves the site (gunicorn, the Celery worker) from a virtualenv with
+# the production dependencies only, as a deploy would; the dev tools drive it.
+PROD_VENV := .venv-prod
+$(PROD_VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PROD_VENV)/bin/python || $(PYTHON) -m venv $(PROD_VENV)
+	$(PROD_VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
+	@touch $@
+
+bench: install $(PROD_VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m bench.run
+	BENCH_SERVE_PYTHON=$(PROD_VENV)/bin/python $(BIN)/python -m bench.run
 
 # Lighthouse on the site served as in production; reports in artifacts/lighthouse/.
 lighthouse: install node_modules/.installed

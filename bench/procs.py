@@ -24,7 +24,8 @@ def peak_rss_mb(pid: int) -> float:
 class CeleryWorker:
     """`celery -A shop worker` as in the Procfile: the prefork pool, one process per core."""
 
-    def __init__(self, env: dict, *, log: Path, concurrency: int = 2):
+    def __init__(self, env: dict, *, log: Path, concurrency: int = 2, python=sys.executable):
+        self.python = python
         self.log = log
         self.env = env
         self.queue = env["CELERY_TASK_DEFAULT_QUEUE"]
@@ -35,7 +36,7 @@ class CeleryWorker:
     def start(self, timeout: float = 60) -> "CeleryWorker":
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "shop", "worker",
+                self.python, "-m", "celery", "-A", "shop", "worker",
                 "--pool", "prefork", "--concurrency", str(self.concurrency),
                 "--queues", self.queue, "--hostname", f"{self.name}@%h",
                 "--without-gossip", "--without-mingle", "--without-heartbeat",

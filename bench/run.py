@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 RAW = RESULTS / "raw"
 PYTHON = sys.executable
+# What serves the site: `make bench` gives a virtualenv without the dev dependencies.
+SERVE_PYTHON = os.environ.get("BENCH_SERVE_PYTHON", sys.executable)
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE_URL = f"http://127.0.0.1:{PORT}"
 DB_NAME = "simplyjnj_bench"
@@ -94,7 +96,7 @@ def start_gunicorn() -> subprocess.Popen:
         raise RuntimeError(f"something already serves {BASE_URL}: stop it or set BENCH_PORT")
     proc = subprocess.Popen(
         [
-            PYTHON, "-m", "gunicorn", "shop.wsgi",
+            SERVE_PYTHON, "-m", "gunicorn", "shop.wsgi",
             "--bind", f"127.0.0.1:{PORT}",
             "--workers", str(WEB_WORKERS),
             "--worker-class", "sync",
@@ -219,7 +221,7 @@ def measure_mail() -> dict:
     worker_env = {**ENV, "EMAIL_URL": sink.url}
     log = RAW / "celery-worker.log"
     try:
-        worker = CeleryWorker(worker_env, log=log).start()
+        worker = CeleryWorker(worker_env, log=log, python=SERVE_PYTHON).start()
         try:
             queue = {
                 "signup_to_inbox": mail.signup_latency(
@@ -239,7 +241,7 @@ def measure_mail() -> dict:
             mail.add_confirmed_subscribers(subscribers - added)
             added = subscribers
             # A fresh worker for each send, so its peak memory is this send's.
-            worker = CeleryWorker(worker_env, log=log).start()
+            worker = CeleryWorker(worker_env, log=log, python=SERVE_PYTHON).start()
             try:
                 sends[subscribers] = mail.newsletter_send(sink, recipients=subscribers)
                 memory[subscribers] = worker.peak_rss_mb()
@@ -307,6 +309,7 @@ def main() -> None:
             "seconds": SECONDS,
             "connections": CONNECTIONS,
             "web_workers": WEB_WORKERS,
+            "production_dependencies_only": SERVE_PYTHON != PYTHON,
             "signups": SIGNUPS,
             "signup_interval_s": SIGNUP_INTERVAL,
         },
