@@ -1,6 +1,7 @@
 """The emails a subscriber gets, each an HTML + text pair under templates/emails/."""
 
 import re
+import secrets
 from email.utils import make_msgid, parseaddr
 from functools import lru_cache
 from urllib.parse import quote
@@ -77,17 +78,11 @@ def build(
     return message
 
 
-# Where each reader's own values go in an issue's one encoded copy. Letters only (and
-# the address's "@" and dots), so URL quoting, header folding and 8-bit bodies keep
-# them whole; IssueMail checks that every one survived before relying on them.
-_EMAIL_MARK = "zqxreaderzqx@zqxmarkzqx.invalid"
-_UNSUBSCRIBE_MARK = "zqxunsubscribezqx"
-_MESSAGE_ID_MARK = "<zqxmessageidzqx@zqxmarkzqx.invalid>"
-_MAILTO_PREFIX = quote("unsubscribe ")
-# Addresses that go into the copy as they are: ASCII, nothing HTML escapes (the
+# Addresses that go into a stamped copy as they are: ASCII, nothing HTML escapes (the
 # address is in the HTML part too), no "=" (MIME boundaries are made of it), no spaces
 # or line breaks. Any other reader gets a message built whole.
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%*+/?^_`{|}~-]+@[A-Za-z0-9.-]+")
+_MAILTO_PREFIX = quote("unsubscribe ")
 
 
 class IssueMail:
@@ -96,23 +91,45 @@ class IssueMail:
     Rendering and MIME-encoding a message costs more than sending it, and readers'
     copies differ only in the address, the unsubscribe token and the Message-ID. So
     the issue is built and encoded once, with marks where those go, and each reader's
-    copy is those bytes with the reader's values put in: the bytes build() would give,
-    but for the MIME boundary and the Date, which the readers of one IssueMail share.
-    Where that cannot hold (another email backend, an address that needs encoding,
-    a body encoded in a way that splits a mark) the reader's message is built whole.
+    copy is those bytes with the reader's values put in: the message build() gives
+    that reader (header folding, the MIME boundary and the Date aside).
+
+    Stamped copies go out only through Django's own SMTP backend (another backend, or
+    one extending it to sign or log messages, must see each message), and only when
+    every part is sent as it is, 7bit or 8bit (quoted-printable or base64 would split
+    the marks or the line lengths) and every mark came through whole. Otherwise, and
+    for an address that would need encoding or escaping, the reader's message is
+    built whole.
     """
 
-    def __init__(self, issue):
-        reader = Subscriber(pk=0, email=_EMAIL_MARK, status=Subscriber.Status.CONFIRMED)
+    def __init__(self, issue, connection):
+        self.connection = connection
+        self.encoded = None
+        if type(connection) is not SmtpBackend:
+            return
+        # Random marks (hex: URL quoting, header folding and 8-bit bodies keep them
+        # whole), so no text staff write in an issue can be taken for one.
+        mark = secrets.token_hex(8)
+        self.marks = {
+            "email": f"{mark}e@{mark}.invalid",
+            "token": f"{mark}t",
+            "message_id": f"<{mark}m@{mark}.invalid>",
+        }
+        reader = Subscriber(pk=0, email=self.marks["email"], status=Subscriber.Status.CONFIRMED)
         message = build(
             Delivery(kind=Delivery.Kind.ISSUE, issue=issue, subscriber=reader),
-            message_id=_MESSAGE_ID_MARK,
-            unsubscribe_token=_UNSUBSCRIBE_MARK,
+            message_id=self.marks["message_id"],
+            unsubscribe_token=self.marks["token"],
         )
-        encoding = message.encoding or settings.DEFAULT_CHARSET
-        self.sender = sanitize_address(message.from_email, encoding)
-        self.encoded = message.message().as_bytes(linesep="\r\n")
-        # Each mark must appear in the bytes as often as in what was encoded.
+        mime = message.message()
+        as_is = all(
+            part["Content-Transfer-Encoding"] in ("7bit", "8bit")
+            for part in mime.walk()
+            if not part.is_multipart()
+        )
+        encoded = mime.as_bytes(linesep="\r\n")
+        # Every mark must be in the bytes as often as in what was encoded (a header
+        # encoded for non-ASCII text would hide one).
         source = "\n".join(
             [
                 message.body,
@@ -121,22 +138,25 @@ class IssueMail:
                 *message.extra_headers.values(),
             ]
         )
-        if any(
-            self.encoded.count(mark.encode()) != source.count(mark)
-            for mark in (_EMAIL_MARK, _UNSUBSCRIBE_MARK, _MESSAGE_ID_MARK)
-        ):
-            self.encoded = None
+        whole = all(
+            encoded.count(mark.encode()) == source.count(mark) for mark in self.marks.values()
+        )
+        if as_is and whole:
+            encoding = message.encoding or settings.DEFAULT_CHARSET
+            self.sender = sanitize_address(message.from_email, encoding)
+            self.encoded = encoded
 
-    def send(self, delivery: Delivery, connection) -> str:
+    def send(self, delivery: Delivery) -> str:
         """Send the reader's copy; return its Message-ID."""
         message_id = new_message_id()
         email = delivery.subscriber.email
-        smtp = connection.connection if isinstance(connection, SmtpBackend) else None
-        if smtp and self.encoded and _PLAIN_ADDRESS.fullmatch(email):
-            smtp.sendmail(self.sender, [email], self.copy_for(delivery, message_id))
+        if self.encoded and self.connection.connection and _PLAIN_ADDRESS.fullmatch(email):
+            self.connection.connection.sendmail(
+                self.sender, [email], self.copy_for(delivery, message_id)
+            )
         else:
             message = build(delivery, message_id=message_id)
-            message.connection = connection
+            message.connection = self.connection
             message.send()
         return message_id
 
@@ -144,10 +164,11 @@ class IssueMail:
         token = tokens.unsubscribe_token(delivery.subscriber_id)
         copy = self.encoded
         for mark, value in [
-            (_MAILTO_PREFIX + _UNSUBSCRIBE_MARK, _MAILTO_PREFIX + quote(token)),  # first
-            (_UNSUBSCRIBE_MARK, token),
-            (_EMAIL_MARK, delivery.subscriber.email),
-            (_MESSAGE_ID_MARK, message_id),
+            # The mailto: link's token is URL-quoted: replaced before the plain ones.
+            (_MAILTO_PREFIX + self.marks["token"], _MAILTO_PREFIX + quote(token)),
+            (self.marks["token"], token),
+            (self.marks["email"], delivery.subscriber.email),
+            (self.marks["message_id"], message_id),
         ]:
             copy = copy.replace(mark.encode(), value.encode())
         return copy

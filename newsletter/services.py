@@ -309,12 +309,12 @@ def _send_chunk(delivery_ids: list[int], connection) -> tuple[int, Exception | N
         .filter(pk__in=delivery_ids, status=Delivery.Status.QUEUED)
         .order_by("pk")
     )
-    # An issue is built and encoded once per chunk; each reader gets a stamped copy.
-    mail_for = cache(IssueMail)
+    # Batches are of one issue's deliveries: it is built and encoded once per chunk.
+    mail_for = cache(partial(IssueMail, connection=connection))
     failures, broken, done = 0, None, []
     for delivery in deliveries:
         try:
-            if _attempt(delivery, partial(mail_for(delivery.issue).send, connection=connection)):
+            if _attempt(delivery, mail_for(delivery.issue).send):
                 failures += 1
         except Exception as exc:  # a lost connection, a time limit: keep what went out
             broken = exc
