@@ -8,6 +8,9 @@ PORT ?= 8000
 # them skip otherwise (and fail under CI=true). Override with DATABASE_URL / REDIS_URL.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/simplyjnj
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Two test processes (pytest-xdist), one per core: the tests are mostly CPU-bound Python,
+# and the servers they drive (worker, localstripe, Chromium) run on the same cores.
+TEST_WORKERS ?= 2
 port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
 .PHONY: install run test lint bench lighthouse storefront-css clean
@@ -49,7 +52,7 @@ test: lint node_modules/.installed
 	@if [ -z "$$DATABASE_URL" ] && $(call port_open,5432); then export DATABASE_URL=$(TEST_DATABASE_URL); fi; \
 	if [ -z "$$REDIS_URL" ] && $(call port_open,6379); then export REDIS_URL=$(TEST_REDIS_URL); fi; \
 	echo "database: $${DATABASE_URL:-SQLite (PostgreSQL tests will skip)}; redis: $${REDIS_URL:-none (Redis tests will skip)}"; \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The benchmark serves the site (gunicorn, the Celery worker) from a virtualenv with
 # the production dependencies only, as a deploy would; the dev tools drive it.

@@ -1,39 +1,61 @@
 """Shared test fixtures: the real parts (PostgreSQL, Redis, a Celery worker
-process, an SMTP sink, Chromium) and the markers that say a test needs them.
+process, an SMTP sink, localstripe, Chromium), the markers that say a test needs
+them, and the one product the shop sells.
 
 A test marked `postgres`, `redis`, `chromium`, `pagechecks` or `purgecss` skips
 with the reason when that part is missing, and fails instead when the CI
 variable is set.
+
+The fixtures live in tests/support/ by concern, loaded here as plugins:
+database.py (the test database, built once and cloned per process), mail.py
+(`smtp_sink`), workers.py (`celery_worker`, `celery_worker_factory`,
+`celery_eager`), browser.py (`browser`, `page`), payments.py (`localstripe_url`,
+`stripe_api`, `checkout`).
 """
 
 import os
-import queue
-import socket
-import subprocess
-import sys
-import threading
-import time
-import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from hypothesis import HealthCheck, settings
+
+pytest.register_assert_rewrite("tests.support")
+
+from django.db import connection  # noqa: E402
+
+# Importable from here as before.
+from tests.support.mail import SmtpSink, serving  # noqa: E402, F401
+from tests.support.services import free_port, wait_for_port, wait_until  # noqa: E402, F401
+from tests.support.workers import (  # noqa: E402, F401
+    REDIS_URL,
+    TEST_QUEUE,
+    WorkerProcess,
+    database_url,
+)
+
+pytest_plugins = [
+    "tests.support.database",
+    "tests.support.mail",
+    "tests.support.workers",
+    "tests.support.browser",
+    "tests.support.payments",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("REDIS_URL", "")
 CHROMIUM = "/usr/bin/chromium"
-# Tasks queued by this test run go to a queue of its own, so runs sharing a
-# Redis never take each other's messages.
-TEST_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
 
-
-def pytest_configure(config):
-    from shop.celery import app
-
-    app.conf.task_default_queue = TEST_QUEUE
+# Hypothesis: the "ci" profile is what CI and `make test` run: 50 examples a test, and
+# no deadline (a loaded machine is slower, not wrong). HYPOTHESIS_PROFILE=dev runs 5
+# examples a test, for a quick loop while writing code.
+settings.register_profile(
+    "ci",
+    max_examples=50,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=5)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def _missing_part(item) -> str | None:
@@ -74,90 +96,6 @@ def _redis_answers() -> bool:
         return False
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing answered on port {port} within {timeout} s")
-
-
-# --- SMTP sink ----------------------------------------------------------------
-
-
-@dataclass
-class SmtpSink:
-    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives.
-
-    `replies` lets a test script the server's answer to DATA: each entry is
-    used once, in order ("250 ok", "451 4.3.0 try later", "550 5.1.1 no such
-    user", or "disconnect" to drop the connection unanswered); once they run
-    out every message is accepted.
-    """
-
-    port: int = 0
-    messages: list = field(default_factory=list)
-    connections: int = 0
-    replies: list = field(default_factory=list)
-    _arrived: threading.Condition = field(default_factory=threading.Condition)
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        self.connections += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._arrived:
-            reply = self.replies.pop(0) if self.replies else "250 Message accepted for delivery"
-            if reply == "disconnect":
-                server.transport.close()
-                return "421 4.4.2 connection dropped"
-            if reply.startswith("250"):
-                self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-                self._arrived.notify_all()
-            return reply
-
-    def wait_for(self, count: int, timeout: float = 30) -> list:
-        """Block until `count` messages have arrived; return them all."""
-        with self._arrived:
-            self._arrived.wait_for(lambda: len(self.messages) >= count, timeout)
-        assert len(self.messages) >= count, (
-            f"expected {count} message(s) at the SMTP sink within {timeout} s, "
-            f"got {len(self.messages)}"
-        )
-        return list(self.messages)
-
-    def to(self, address: str) -> list:
-        return [m for m in self.messages if address in str(m["To"])]
-
-
-@contextmanager
-def serving(sink: SmtpSink):
-    """Run `sink` as an SMTP server on a free loopback port while the block runs."""
-    from aiosmtpd.controller import Controller
-
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    sink.port = controller.port
-    try:
-        yield sink
-    finally:
-        controller.stop()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """No test sees pages or counters cached by another."""
@@ -165,6 +103,12 @@ def _fresh_cache():
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads (the wrap's picture, thumbnails) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -175,155 +119,9 @@ def no_page_cache(settings):
 
 
 @pytest.fixture
-def smtp_sink():
-    with serving(SmtpSink()) as sink:
-        yield sink
+def wrap(db):
+    """The SimplyJnJ Cold Therapy Ice Gel Wrap as `load_site_content` creates it:
+    $34.00, 100 in stock, with its picture. The one product fixture."""
+    from shop.content import load_catalogue
 
-
-# --- Celery worker process ------------------------------------------------------
-
-
-def database_url() -> str:
-    """The URL of the database the tests use (the test database, once created)."""
-    s = connection.settings_dict
-    assert s["ENGINE"] == "django.db.backends.postgresql", "a worker process needs PostgreSQL"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-class WorkerProcess:
-    """`celery -A shop worker` as a subprocess, on real Redis and the test database."""
-
-    def __init__(self, env: dict, concurrency: int = 1, pool: str = "prefork"):
-        self.env = env
-        self.args = [
-            sys.executable, "-m", "celery", "-A", "shop", "worker",
-            "--pool", pool, "--concurrency", str(concurrency),
-            "--queues", env["CELERY_TASK_DEFAULT_QUEUE"],
-            "--hostname", f"test-{uuid.uuid4().hex[:6]}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--include", "tests.celery_probe",
-            "--loglevel", "INFO",
-        ]  # fmt: skip
-        self.lines: queue.Queue = queue.Queue()
-        self.log: list[str] = []
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 30) -> "WorkerProcess":
-        self.proc = subprocess.Popen(
-            self.args, cwd=ROOT, env=self.env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        threading.Thread(target=self._read, daemon=True).start()
-        self.wait_for_line("ready", timeout)
-        return self
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.log.append(line)
-            self.lines.put(line)
-
-    def wait_for_line(self, text: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.1)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    break
-                continue
-            if text in line:
-                return line
-        raise AssertionError(f"worker never logged {text!r}; its log:\n{''.join(self.log)}")
-
-    def pool_children(self) -> list[int]:
-        out = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True
-        )
-        return [int(pid) for pid in out.stdout.split()]
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-@pytest.fixture
-def celery_worker_factory(transactional_db, smtp_sink):
-    """Start real worker processes: `start(**extra_env)`; all are stopped afterwards.
-
-    The worker reads the same test database, takes tasks from this run's queue on
-    real Redis, and sends email to the SMTP sink.
-    """
-    workers = []
-
-    def start(**extra_env) -> WorkerProcess:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "CELERY_BROKER_URL": REDIS_URL,
-            "CELERY_TASK_DEFAULT_QUEUE": TEST_QUEUE,
-            "EMAIL_URL": smtp_sink.url,
-            "PYTHONUNBUFFERED": "1",
-            **extra_env,
-        }
-        worker = WorkerProcess(env)
-        workers.append(worker)
-        return worker.start()
-
-    yield start
-    for worker in workers:
-        worker.stop()
-
-
-@pytest.fixture
-def celery_worker(celery_worker_factory):
-    return celery_worker_factory()
-
-
-@pytest.fixture
-def celery_eager(settings):
-    """For unit tests only: tasks run in the test's own process when queued."""
-    from shop.celery import app
-
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield app
-    app.conf.task_always_eager = False
-
-
-# --- Browser -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"needs Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the Django ORM
-    # calls the tests make around it are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            ],
-        )  # fmt: skip
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    yield page
-    context.close()
+    return load_catalogue()

@@ -10,7 +10,6 @@ from django.urls import reverse
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
 from tests import pagechecks
-from tests.shop.conftest import localstripe_url, media_root, stripe_api, wrap  # noqa: F401
 
 pytestmark = [
     pytest.mark.chromium,
@@ -73,7 +72,7 @@ def journey(page, product):
     yield "thank-you"
 
 
-def test_every_page_is_accessible_and_valid_html(browser, live_server, wrap, stripe_api):  # noqa: F811
+def test_every_page_is_accessible_and_valid_html(browser, live_server, wrap, stripe_api):
     load_blog()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     violations, documents, script_errors = {}, {}, []

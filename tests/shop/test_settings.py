@@ -13,7 +13,7 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser fixture, fails the deploy check.
+    # DJANGO_ALLOW_ASYNC_UNSAFE (set by browser tests, maybe by a shell) fails the deploy check.
     unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
