@@ -1,15 +1,11 @@
-from decimal import Decimal
-
 import html5lib
 import pytest
 from django.core.cache import cache
-from oscar.test.factories import create_product
 
 from blog.antispam import issue_form_token
 from blog.content import ARTICLE_SLUG, load
 from blog.models import Post
 
-PROMO_UPC = "SJNJ-ICE-WRAP-01"
 PROMO_TITLE = "SimplyJnJ Cold Therapy Ice Gel Wrap"
 
 
@@ -27,19 +23,6 @@ def article(db) -> Post:
     """The seed article with its two comments, loaded as `make run` loads it."""
     load()
     return Post.objects.get(slug=ARTICLE_SLUG)
-
-
-@pytest.fixture
-def ice_wrap(db, settings, tmp_path):
-    """The catalogue product the article promotes, with a picture and stock."""
-    from oscar.test.factories import ProductImageFactory
-
-    settings.MEDIA_ROOT = tmp_path
-    product = create_product(
-        upc=PROMO_UPC, title=PROMO_TITLE, price=Decimal("24.99"), num_in_stock=20
-    )
-    ProductImageFactory(product=product, caption="The ice gel wrap around a hip")
-    return product
 
 
 def comment_data(post: Post, **fields) -> dict:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 ARTICLE_URL = "/blog/why-do-i-have-hip-pain-after-running/"
 
 
-def test_the_article_reads_as_the_author_wrote_it(client, article, ice_wrap):
+def test_the_article_reads_as_the_author_wrote_it(client, article, wrap):
     response = client.get(ARTICLE_URL)
     assert response.status_code == 200
     page = parse(response)
@@ -43,27 +43,27 @@ def test_the_article_reads_as_the_author_wrote_it(client, article, ice_wrap):
 
 @pytest.mark.usefixtures("no_page_cache")
 def test_the_promo_stands_between_the_causes_and_the_treatment_with_the_live_price(
-    client, article, ice_wrap
+    client, article, wrap
 ):
     html = client.get(ARTICLE_URL).content.decode()
     assert html.index("Stress fractures:") < html.index(PROMO_TITLE) < html.index("How To Treat")
 
     promo = parse(client.get(ARTICLE_URL)).find(".//aside[@class='product-promo']")
     assert PROMO_TITLE in text_of(promo)
-    assert "$24.99" in text_of(promo)
+    assert "$34.00" in text_of(promo)
     links = {a.get("href") for a in promo.iter("a")}
-    assert ice_wrap.get_absolute_url() in links
+    assert wrap.get_absolute_url() in links
     image = promo.find(".//img")
     assert image.get("alt") and image.get("width") and image.get("height")
     form = promo.find(".//form")
-    assert form.get("action") == reverse("basket:add", kwargs={"pk": ice_wrap.pk})
+    assert form.get("action") == reverse("basket:add", kwargs={"pk": wrap.pk})
 
-    ice_wrap.stockrecords.update(price="19.50")
+    wrap.stockrecords.update(price="19.50")
     promo = parse(client.get(ARTICLE_URL)).find(".//aside[@class='product-promo']")
-    assert "$19.50" in text_of(promo) and "$24.99" not in text_of(promo)
+    assert "$19.50" in text_of(promo) and "$34.00" not in text_of(promo)
 
 
-def test_the_promo_adds_the_wrap_to_the_basket(client, article, ice_wrap):
+def test_the_promo_adds_the_wrap_to_the_basket(client, article, wrap):
     page = parse(client.get(ARTICLE_URL))
     form = page.find(".//aside[@class='product-promo']//form")
     data = {i.get("name"): i.get("value") for i in form.iter("input")}
@@ -112,7 +112,7 @@ def test_no_commenter_email_appears_in_the_page(client, article):
     assert "https://reader.example" in html
 
 
-def test_every_internal_link_on_the_article_resolves(client, article, ice_wrap):
+def test_every_internal_link_on_the_article_resolves(client, article, wrap):
     page = parse(client.get(ARTICLE_URL))
     internal = {
         a.get("href").split("#")[0]
@@ -132,7 +132,7 @@ def test_a_draft_or_missing_post_is_not_found(client, article):
 
 
 @pytest.mark.usefixtures("no_page_cache")
-def test_the_article_page_query_count_does_not_grow_with_comments(client, article, ice_wrap):
+def test_the_article_page_query_count_does_not_grow_with_comments(client, article, wrap):
     """Counted with the comment thread rendered afresh and taken from the cache."""
     client.get(ARTICLE_URL)  # thumbnails are generated and cached on the first view
     counts = {}

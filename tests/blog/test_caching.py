@@ -85,9 +85,9 @@ def test_the_author_of_a_held_comment_still_sees_it_after_posting(client, articl
     assert "Is this normal?" not in thread_of(Client(), article)
 
 
-def test_the_article_promo_shows_the_new_price(client, article, ice_wrap):
-    assert "$24.99" in thread_of(client, article)
+def test_the_article_promo_shows_the_new_price(client, article, wrap):
+    assert "$34.00" in thread_of(client, article)
 
-    StockRecord.objects.filter(product=ice_wrap).update(price=Decimal("19.99"))
+    StockRecord.objects.filter(product=wrap).update(price=Decimal("19.99"))
 
     assert "$19.99" in thread_of(client, article)

@@ -2,18 +2,12 @@
 inside the article, and in the footer of every other page."""
 
 import pytest
-from django.core.cache import cache
 
 from blog.content import load as load_blog
 from blog.models import Post
 from newsletter.models import Subscriber
 
 pytestmark = [pytest.mark.chromium, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def sign_up(page, email: str, box: str = "footer"):

@@ -9,7 +9,7 @@ from oscar.apps.voucher.models import Voucher
 
 from newsletter import services, tokens
 from newsletter.models import Delivery, Subscriber
-from tests.newsletter.conftest import SubscriberFactory
+from tests.newsletter.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 

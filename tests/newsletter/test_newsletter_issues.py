@@ -15,7 +15,7 @@ from kombu.exceptions import OperationalError
 from newsletter import services, tokens
 from newsletter.emails import IssueMail, build
 from newsletter.models import Delivery, NewsletterIssue, Subscriber
-from tests.newsletter.conftest import NewsletterIssueFactory, SubscriberFactory
+from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,12 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.template import RequestContext, Template
 from django.urls import reverse
 
 from newsletter.models import Consent, Delivery, Subscriber, normalise_email
-from tests.newsletter.conftest import SubscriberFactory, signup_data
+from tests.newsletter.conftest import signup_data
+from tests.newsletter.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("newsletter:signup")
@@ -14,12 +14,7 @@ URL = reverse("newsletter:signup")
 PER_REQUEST = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"|nonce="[^"]+"')
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-
-
-def test_the_signup_box_is_on_every_page_with_the_seed_wording(client, gel_wrap):
+def test_the_signup_box_is_on_every_page_with_the_seed_wording(client, wrap):
     for url in [reverse("home"), reverse("catalogue:index"), reverse("basket:summary")]:
         html = client.get(url).content.decode()
         assert "Save 10% Off Our Products" in html
