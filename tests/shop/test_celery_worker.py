@@ -1,10 +1,9 @@
-import time
-
 import pytest
 from django.contrib.sites.models import Site
 
 from shop.celery import app
 from tests.celery_probe import rename_site
+from tests.support.services import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -15,14 +14,10 @@ def test_a_task_queued_on_redis_is_run_by_a_worker_process(celery_worker):
 
     rename_site.delay(site.pk, "Renamed by the worker")
 
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        site.refresh_from_db()
-        if site.name == "Renamed by the worker":
-            break
-        time.sleep(0.1)
-    assert site.name == "Renamed by the worker"
-    celery_worker.wait_for_line("succeeded")
+    wait_until(
+        lambda: Site.objects.get(pk=site.pk).name == "Renamed by the worker",
+        what="the worker to rename the site",
+    )
 
 
 def test_celery_defaults_suit_a_shop():
