@@ -185,7 +185,9 @@ def _place_paid_order(*, payment_id: int, intent) -> Order:
 
     details = payment.checkout
     user = get_user_model().objects.get(pk=payment.user_id) if payment.user_id else AnonymousUser()
-    for voucher in basket.vouchers.all():
+    # Locked until this order is placed or not, so the discount below is computed with
+    # the vouchers as checked here, not after another order has used one up meanwhile.
+    for voucher in basket.vouchers.select_for_update():
         available, message = voucher.is_available_to_user(user=user)
         if not available:
             raise UnableToPlaceOrder(message)

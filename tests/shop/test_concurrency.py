@@ -1,15 +1,18 @@
 """Real threads, each with its own PostgreSQL connection, placing orders at once."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from oscar.apps.order.models import Order
+from oscar.apps.voucher.models import Voucher
 
 from shop.checkout.models import CardPayment
-from tests.shop.conftest import Checkout
+from tests.shop.factories import ten_percent_voucher
+from tests.support.payments import Checkout
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,13 +40,23 @@ def at_once(functions):
     return results
 
 
-def intents_of(stripe_api, basket_ids):
+def intents_of(stripe_api, basket_ids) -> list:
+    """The PaymentIntents localstripe holds for these baskets: every charge tried for them."""
     basket_ids = {str(pk) for pk in basket_ids}
     return [
         intent
-        for intent in stripe_api.v1.payment_intents.list(params={"limit": 100}).data
+        for intent in stripe_api.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
         if intent.metadata.to_dict().get("basket") in basket_ids
     ]
+
+
+def refunds_of(stripe_api, intent_ids) -> dict:
+    """What localstripe refunded for these PaymentIntents: {intent id: amount}."""
+    return {
+        refund.payment_intent: refund.amount
+        for refund in stripe_api.v1.refunds.list(params={"limit": 100}).auto_paging_iter()
+        if refund.payment_intent in intent_ids
+    }
 
 
 def test_twenty_shoppers_and_five_in_stock_make_exactly_five_orders(stripe_api, wrap):
@@ -71,8 +84,48 @@ def test_twenty_shoppers_and_five_in_stock_make_exactly_five_orders(stripe_api, 
             for m in page.context["messages"]
         )
     charged = {p.intent_id for p in CardPayment.objects.filter(order=None)}
-    refunded = {r.payment_intent for r in stripe_api.v1.refunds.list(params={"limit": 100}).data}
-    assert charged <= refunded
+    assert charged <= set(refunds_of(stripe_api, charged))
+
+
+def test_twenty_shoppers_with_one_single_use_code_make_one_discounted_order(stripe_api, wrap):
+    """Invariant 3, through the site's checkout: the code is redeemed once; every other
+    shopper is told, and is either never charged or refunded in full."""
+    voucher = ten_percent_voucher("HIPS-ONCE-2026", usage=Voucher.SINGLE_USE)
+    # Twenty people (addresses of their own, so no per-address limit is shared).
+    shoppers = [Checkout(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), stripe_api) for n in range(20)]
+    for n, shopper in enumerate(shoppers):
+        shopper.add(wrap)
+        shopper.apply_code(voucher.code)
+        assert shopper.basket().total_discount == Decimal("3.40")  # 10% of $34.00
+        shopper.as_guest(f"shopper{n}@example.com")
+        shopper.ship()
+        shopper.enter_card()
+    baskets = [shopper.basket().pk for shopper in shoppers]
+
+    responses = at_once([shopper.place_order for shopper in shoppers])
+
+    [order] = Order.objects.all()
+    assert order.total_discount_incl_tax == Decimal("3.40")
+    assert order.basket_total_excl_tax == Decimal("30.60")
+    assert list(voucher.applications.values_list("order", flat=True)) == [order.pk]
+    voucher.refresh_from_db()
+    assert voucher.num_orders == 1
+    assert wrap.stockrecords.get().num_allocated == 1
+    thanked = [r for r in responses if r.url == reverse("checkout:thank-you")]
+    assert len(thanked) == 1
+    # Every other shopper is told the code is used, on the page they are sent to.
+    for shopper, response in zip(shoppers, responses, strict=True):
+        if response not in thanked:
+            told = [str(m) for m in shopper.client.get(response.url).context["messages"]]
+            assert any("already been used" in m for m in told), (response.url, told)
+    # localstripe: one charge kept, for the discounted total; every other one refunded in full.
+    intents = [i for i in intents_of(stripe_api, baskets) if i.status == "succeeded"]
+    refunds = refunds_of(stripe_api, {i.id for i in intents})
+    kept = [i for i in intents if i.id not in refunds]
+    assert [(i.id, i.amount) for i in kept] == [
+        (order.card_payment.intent_id, int(order.total_incl_tax * 100))
+    ]
+    assert all(refunds[i.id] == i.amount for i in intents if i.id in refunds)
 
 
 def test_two_place_order_clicks_make_one_order_and_one_charge(stripe_api, wrap):
