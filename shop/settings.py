@@ -169,6 +169,16 @@ CACHES = {
     # enough, and kept apart from the default cache's rate limits and used tokens.
     "pages": env.cache_url("PAGE_CACHE_URL", default="locmemcache://pages"),
 }
+# A cache outage degrades the site, it does not break it: with Redis down every
+# cache call answers "not cached" quickly (django-redis), and is logged as a warning.
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django_redis.cache.RedisCache":
+        _options = _cache.setdefault("OPTIONS", {})
+        _options.setdefault("IGNORE_EXCEPTIONS", True)
+        _options.setdefault("SOCKET_CONNECT_TIMEOUT", 0.5)
+        _options.setdefault("SOCKET_TIMEOUT", 0.5)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "shop.cache"
 
 HAYSTACK_CONNECTIONS = {
     "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"},
@@ -387,6 +397,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"cache_outage": {"()": "shop.config.OneLineCacheWarning"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "shop.cache": {"filters": ["cache_outage"]},
+    },
 }
