@@ -236,6 +236,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Emails that never reached the queue (broker down at signup) are queued again.
     "newsletter-requeue-unsent": {"task": "newsletter.tasks.requeue_unsent", "schedule": 5 * 60},
+    # A charge whose order was not placed (the request died, placing it failed) gets
+    # its order, or its refund, a minute or two later.
+    "checkout-settle-unsettled-payments": {
+        "task": "shop.checkout.tasks.settle_unsettled_payments",
+        "schedule": 60,
+    },
 }
 
 # --- Newsletter -------------------------------------------------------------

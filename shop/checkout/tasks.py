@@ -13,3 +13,11 @@ def send_order_confirmation(order_id: int) -> bool:
     from shop.checkout.services import send_order_confirmation_email
 
     return send_order_confirmation_email(order_id=order_id)
+
+
+@shared_task
+def settle_unsettled_payments() -> int:
+    """Place the orders of charges nobody finished (run by beat every minute)."""
+    from shop.checkout.services import settle_unsettled_payments
+
+    return settle_unsettled_payments()
