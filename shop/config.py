@@ -1,10 +1,13 @@
 """What shop/settings.py needs beyond plain values: the check that production has
-real payment settings, and a logging filter for cache outages. Nothing here may
-import Django models or settings: it runs while the settings load."""
+real payment settings, caches that fail open, and a logging filter for cache
+outages. Nothing here may import Django models or settings: it runs while the
+settings load."""
 
 import ipaddress
 import logging
 from urllib.parse import urlsplit
+
+import environ
 
 # What development runs with when nothing is set: localstripe's public values.
 STRIPE_DEV_DEFAULTS = {
@@ -64,6 +67,19 @@ def _is_local(url: str) -> bool:
     except ValueError:
         return False
     return address.is_loopback or address.is_unspecified
+
+
+def cache_config(url: str) -> dict:
+    """A CACHES entry from its URL. A Redis cache (django-redis) answers "not
+    cached" within half a second when Redis is down or unreachable, and logs it
+    (`shop.cache`), so an outage degrades pages instead of failing them."""
+    config = environ.Env.cache_url_config(url)
+    if config["BACKEND"] == "django_redis.cache.RedisCache":
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("IGNORE_EXCEPTIONS", True)
+        options.setdefault("SOCKET_CONNECT_TIMEOUT", 0.5)
+        options.setdefault("SOCKET_TIMEOUT", 0.5)
+    return config
 
 
 class OneLineCacheWarning(logging.Filter):

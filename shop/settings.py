@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from oscar.defaults import *  # noqa: F403
 
-from shop.config import STRIPE_DEV_DEFAULTS, stripe_settings_problem
+from shop.config import STRIPE_DEV_DEFAULTS, cache_config, stripe_settings_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -163,20 +163,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A Redis cache outage degrades the site, it does not break it (shop.config.cache_config).
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "default": cache_config(env.str("CACHE_URL", default="locmemcache://")),
     # Whole pages for a second (shop/pagecache.py): each process's own memory is
     # enough, and kept apart from the default cache's rate limits and used tokens.
-    "pages": env.cache_url("PAGE_CACHE_URL", default="locmemcache://pages"),
+    "pages": cache_config(env.str("PAGE_CACHE_URL", default="locmemcache://pages")),
 }
-# A cache outage degrades the site, it does not break it: with Redis down every
-# cache call answers "not cached" quickly (django-redis), and is logged as a warning.
-for _cache in CACHES.values():
-    if _cache["BACKEND"] == "django_redis.cache.RedisCache":
-        _options = _cache.setdefault("OPTIONS", {})
-        _options.setdefault("IGNORE_EXCEPTIONS", True)
-        _options.setdefault("SOCKET_CONNECT_TIMEOUT", 0.5)
-        _options.setdefault("SOCKET_TIMEOUT", 0.5)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "shop.cache"
 
