@@ -156,7 +156,8 @@ def test_an_unknown_payment_method_places_no_order(checkout, wrap):
     checkout.add(wrap)
     checkout.as_guest()
     checkout.ship()
-    checkout.client.post(reverse("checkout:preview"), {"payment_method": "pm_madeUp123"})
+    refused = checkout.client.post(reverse("checkout:preview"), {"payment_method": "pm_madeUp123"})
+    assert refused.status_code == 400
 
     response = checkout.place_order()
 
