@@ -166,6 +166,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             messages.error(self.request, str(exc))
             return redirect("basket:summary")
         except services.PaymentPending:
+            self.request.session.pop("checkout_order_id", None)
             self.request.session["checkout_payment_id"] = payment.pk
             return self.thank_you(payment)
         return self.handle_successful_order(order)
@@ -184,6 +185,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def handle_successful_order(self, order):
         self.checkout_session.flush()
+        self.request.session.pop("checkout_payment_id", None)
         self.request.session["checkout_order_id"] = order.id
         response = self.thank_you(order.card_payment)
         self.send_signal(self.request, response, order)
@@ -279,10 +281,8 @@ class ThankYouView(views.ThankYouView):
         return CardPayment.objects.filter(pk=pk).select_related("order").first() if pk else None
 
     def get_object(self, queryset=None):
-        order = super().get_object(queryset)
-        if order is None and (payment := self.payment()) is not None:
-            order = payment.order
-        return order
+        payment = self.payment()
+        return payment.order if payment is not None else super().get_object(queryset)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

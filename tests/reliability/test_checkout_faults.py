@@ -149,3 +149,25 @@ def test_an_order_whose_placing_failed_after_the_charge_is_placed_by_the_worker(
     assert order.number in thank_you(checkout.client, checkout.press_place_order())
     assert Order.objects.count() == 1
     paid_once(checkout.stripe, order)
+
+
+@pytest.mark.django_db
+def test_a_second_purchase_being_confirmed_shows_its_own_number(checkout, wrap):
+    checkout.up_to_payment(wrap)
+    checkout.place_order()
+    first = Order.objects.get()
+
+    def hook_fails(sender, **kwargs):
+        raise RuntimeError("a hook failed")
+
+    checkout.up_to_payment(wrap)
+    checkout.review()
+    order_placed.connect(hook_fails)
+    try:
+        page = thank_you(checkout.client, checkout.press_place_order())
+    finally:
+        order_placed.disconnect(hook_fails)
+
+    pending = CardPayment.objects.get(order=None)
+    assert pending.order_number in page
+    assert first.number not in page
