@@ -145,7 +145,10 @@ def start_payment(
 
     Concurrent requests for one basket queue on its row lock: the first records
     the payment, the others get that same payment back (to settle, not to pay
-    again). Raises PaymentFailed if Stripe refuses to set the payment up.
+    again), so no idempotency key of ours is needed here (the SDK gives its own
+    network retries one; the basket's order number stays the same from one
+    attempt to the next, with another card). Raises PaymentFailed if Stripe
+    refuses to set the payment up.
     """
     status = Basket.objects.select_for_update().values_list("status", flat=True).get(pk=basket.pk)
     if status != Basket.OPEN:
@@ -161,7 +164,6 @@ def start_payment(
                 "payment_method": payment_method_id,
                 "metadata": {"order_number": order_number, "basket": str(basket.pk)},
             },
-            options={"idempotency_key": f"basket-{basket.pk}-{order_number}"},
         )
     except stripe.InvalidRequestError as exc:
         logger.warning("Order #%s: Stripe refused the payment: %s", order_number, exc)
