@@ -15,6 +15,7 @@ from shop.checkout.models import CardPayment
 from shop.checkout.tasks import settle_unsettled_payments
 from tests.shop.conftest import CARD_3DS, charged_intents
 from tests.shop.test_checkout import authenticate_3ds
+from tests.shop.test_webhook import post_event
 
 
 def thank_you(client, response) -> str:
@@ -64,6 +65,27 @@ def test_broker_down_at_the_3d_secure_return_the_shopper_sees_their_order(
     back = checkout.client.post(reverse("checkout:payment-authentication"))
 
     order = Order.objects.get()
+    assert order.number in thank_you(checkout.client, back)
+    paid_once(checkout.stripe, order)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_when_the_webhook_places_the_order_of_a_shopper_who_left(
+    client, checkout, wrap, broker, settings
+):
+    checkout.up_to_payment(wrap, number=CARD_3DS)
+    checkout.place_order()
+    payment = CardPayment.objects.get()
+    authenticate_3ds(checkout.stripe, settings, payment.intent_id)  # then the tab is closed
+    broker.stop()
+
+    intent = checkout.stripe.v1.payment_intents.retrieve(payment.intent_id)
+    assert post_event(client, settings, intent).status_code == 200
+
+    order = Order.objects.get()
+    paid_once(checkout.stripe, order)
+    # The shopper comes back to the site later: their order, not a second charge.
+    back = checkout.client.post(reverse("checkout:payment-authentication"))
     assert order.number in thank_you(checkout.client, back)
     paid_once(checkout.stripe, order)
 
