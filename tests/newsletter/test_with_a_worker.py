@@ -108,22 +108,20 @@ def test_a_coupon_task_run_twice_or_killed_mid_send_sends_one_email(celery_worke
 
 
 def test_with_the_broker_down_a_signup_is_saved_and_its_email_sent_once_it_is_back(
-    client, celery_worker_factory, smtp_sink, private_redis, app_broker
+    client, celery_worker_factory, smtp_sink, broker
 ):
-    private_redis.start()
-    app_broker(private_redis.url)
-    worker = celery_worker_factory(CELERY_BROKER_URL=private_redis.url)
+    worker = celery_worker_factory(CELERY_BROKER_URL=broker.url())
     client.post(SIGNUP, signup_data("before@example.com"))
     smtp_sink.wait_for(1)
 
-    private_redis.stop()
+    broker.stop()
     response = client.post(SIGNUP, signup_data("during@example.com"))
     assert response.status_code == 200
     assert "Check your inbox to confirm" in response.content.decode()
     delivery = Delivery.objects.get(subscriber__email="during@example.com")
     assert delivery.status == "queued"
 
-    private_redis.start()
+    broker.start()
     call_command("newsletter_requeue", older_than=0)
     smtp_sink.wait_for(2, timeout=120)  # once the worker has reconnected
     wait_until(lambda: Delivery.objects.get(pk=delivery.pk).status == "sent", what="sent")

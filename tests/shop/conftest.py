@@ -1,7 +1,11 @@
-"""The shop's tests use the shared fixtures (tests/conftest.py): `wrap`,
-`localstripe_url`, `stripe_api`, `checkout`. The names below are importable
-from here as before."""
+"""The shop's tests use the shared fixtures: `wrap` (tests/conftest.py), and
+`localstripe_url`, `stripe_api`, `checkout` (tests/support/payments.py).
 
+Everything below stays importable from here, as before they moved; a conftest
+that imports the fixtures again still shares this process's one localstripe.
+"""
+
+from tests.conftest import media_root, wrap  # noqa: F401
 from tests.support.payments import (  # noqa: F401
     ADDRESS,
     CARD_3DS,
@@ -9,4 +13,9 @@ from tests.support.payments import (  # noqa: F401
     CARD_OK,
     Checkout,
     card_payment_method,
+    charged_intents,
+    checkout,
+    confirm_card_setup,
+    localstripe_url,
+    stripe_api,
 )

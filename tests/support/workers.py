@@ -9,6 +9,7 @@ other's messages.
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -184,49 +185,58 @@ def celery_eager(settings):
     app.conf.task_always_eager = False
 
 
+class RedisServer:
+    """A redis-server of the test's own on a free port, keeping nothing on disk
+    (the machine's shared Redis must never be stopped)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> "RedisServer":
+        """Up, on the same port as before if it was stopped."""
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        """Down, as a crashed or unreachable Redis: connections are refused."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
 @pytest.fixture
-def private_redis():
-    """A Redis of this test's own on a free port, to stop and start at will.
-    (The machine's shared Redis must never be stopped.)"""
-
-    class PrivateRedis:
-        port = free_port()
-        proc = None
-
-        @property
-        def url(self):
-            return f"redis://127.0.0.1:{self.port}/0"
-
-        def start(self):
-            self.proc = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                 "--save", "", "--appendonly", "no"],
-                stdout=subprocess.DEVNULL,
-            )  # fmt: skip
-            wait_for_port(self.port)
-
-        def stop(self):
-            if self.proc and self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
-
-    server = PrivateRedis()
+def redis_server():
+    """A private Redis, started; the test may stop and start it."""
+    if not shutil.which("redis-server"):
+        reason = "needs redis-server: apt-get install redis-server"
+        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
+    server = RedisServer().start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def app_broker():
-    """Point this process's Celery app at another broker URL; restored afterwards."""
+def broker(redis_server):
+    """This process queues its tasks on a private Redis, which the test may stop.
+    (A worker started for the test needs CELERY_BROKER_URL=broker.url() too.)"""
     from shop.celery import app
 
-    original = app.conf.broker_url
-
-    def use(url: str):
+    def use(url: str) -> None:
         app.conf.broker_url = url
-        # Drop the cached connection and producer pools so the next publish uses `url`.
+        # The app keeps its connection pools: drop them, as after a fork.
         app._pool = None
         app.amqp._producer_pool = None
 
-    yield use
-    use(original)
+    previous = app.conf.broker_url
+    use(redis_server.url())
+    yield redis_server
+    use(previous)
