@@ -5,6 +5,7 @@ environment (see README.md, "Configuration"). The defaults are for `make run`:
 SQLite, a filesystem Celery broker and emails written to files, all under var/.
 """
 
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -303,12 +304,46 @@ PAGE_CACHE_VIEWS = {
     "catalogue:detail",
 }
 # Cookies no cached page depends on: any other cookie makes the request pass by the cache.
-PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author"]
+PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author", "comments_written"]
 # What a cached page fills in per response: {name: "dotted.path.to(request, *args)"}.
 PAGE_CACHE_HOLES = {
     "csrf_token": "django.middleware.csrf.get_token",
     "csp_nonce": "shop.pagecache.csp_nonce",
     "comment_form_token": "blog.antispam.issue_form_token_for",
+}
+
+# --- Clients and limits (shop/core/) ----------------------------------------
+
+# The proxies in front of the site whose X-Forwarded-For entries are believed: how
+# many there are ("1" for one nginx), or the networks they live in
+# ("10.0.0.0/8,127.0.0.1"). Empty (the default): the header is ignored, since any
+# client can send one, and the client is the connection's peer.
+_trusted_proxies = env.str("TRUSTED_PROXIES", default="").strip()
+if _trusted_proxies.isdigit():
+    TRUSTED_PROXIES = int(_trusted_proxies)
+else:
+    TRUSTED_PROXIES = [cidr.strip() for cidr in _trusted_proxies.split(",") if cidr.strip()]
+    for _cidr in TRUSTED_PROXIES:
+        try:
+            ip_network(_cidr, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {_cidr!r} is neither a count nor an address or network"
+            ) from None
+
+# {name: (hits, seconds)}: at most `hits` per client (and per other key where the
+# code says) in a window that starts at the first hit and lasts `seconds`.
+RATE_LIMITS = {
+    # Newsletter signups per client address.
+    "newsletter.signup": (10, 60 * 60),
+    # Voucher codes tried in the basket per client address and per session.
+    "voucher.try": (10, 15 * 60),
+    # Comment posts per client address.
+    "blog.comment": (5, 60),
+    # Product reviews written per client address.
+    "reviews.add": (5, 60 * 60),
+    # Registrations per client address (each one sends an email).
+    "account.register": (10, 60 * 60),
 }
 
 # --- Blog comments (blog/) ---------------------------------------------------
@@ -317,8 +352,6 @@ PAGE_CACHE_HOLES = {
 BLOG_COMMENT_MIN_SECONDS = env.float("BLOG_COMMENT_MIN_SECONDS", default=3)
 # How long a shown comment form stays valid (seconds).
 BLOG_COMMENT_FORM_MAX_AGE = 24 * 60 * 60
-# At most this many comment posts per IP address per window (seconds).
-BLOG_COMMENT_RATE_LIMIT = (5, 60)
 
 # --- Security ---------------------------------------------------------------
 
@@ -368,8 +401,24 @@ PERMISSIONS_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Lines about a request name its client as shop.core.client sees it (not the proxy).
+    "filters": {"client": {"()": "shop.core.client.ClientAddressFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "request": {"format": "%(levelname)s %(name)s: %(message)s (client %(client)s)"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "formatter": "request",
+            "filters": ["client"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"handlers": ["requests"], "propagate": False},
+        "django.security": {"handlers": ["requests"], "propagate": False},
+    },
 }
