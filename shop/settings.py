@@ -5,6 +5,7 @@ environment (see README.md, "Configuration"). The defaults are for `make run`:
 SQLite, a filesystem Celery broker and emails written to files, all under var/.
 """
 
+from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,20 +50,20 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     # Oscar, wired as its "Building your own shop" guide says.
-    "oscar.config.Shop",
+    "shop.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
-    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "shop.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "oscar.apps.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "shop.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "csp",
+    "axes",
     # Ours.
     "shop",
     "blog",
@@ -113,11 +115,16 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "newsletter.middleware.VoucherAttemptLimitMiddleware",
+    "shop.core.middleware.PrivatePagesMiddleware",
+    # Answers a sign-in refused by the lockout (django-axes).
+    "axes.middleware.AxesMiddleware",
     # Last, so a cached page skips only URL resolution and the view (see shop/pagecache.py).
     "shop.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (storefront, checkout, dashboard, admin) while locked out.
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -280,6 +287,10 @@ OSCAR_SHOP_NAME = "SimplyJnJ"
 OSCAR_SHOP_TAGLINE = "Health products for a speedy recovery"
 OSCAR_DEFAULT_CURRENCY = "USD"
 OSCAR_ALLOW_ANON_CHECKOUT = True
+# Reviews come from signed-in customers and wait for staff approval in the dashboard
+# (Dashboard > Catalogue > Reviews); only approved ones are shown and rated.
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_MODERATE_REVIEWS = True
 OSCAR_HOMEPAGE = reverse_lazy("home")
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
@@ -345,6 +356,24 @@ RATE_LIMITS = {
     # Registrations per client address (each one sends an email).
     "account.register": (10, 60 * 60),
 }
+
+# Sign-in lockout (django-axes) on every login form: after LOGIN_FAILURE_LIMIT
+# failed attempts for one account, or from one client address, sign-in is refused
+# for LOGIN_LOCKOUT_MINUTES. Signing in (or resetting the password, which signs
+# in) clears the account's failures.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The lockout ends when the page says it does, whatever an attacker keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "shop.core.client.client_address"
+AXES_USERNAME_CALLABLE = "shop.core.accounts.login_name"
+AXES_LOCKOUT_CALLABLE = "shop.core.accounts.locked_out"
+
+# Pages under these paths hold a visitor's own data: sent with
+# `Cache-Control: private, no-store` (as is every page for a signed-in visitor).
+PRIVATE_PATH_PREFIXES = ("/basket/", "/checkout/", "/accounts/", "/dashboard/", "/wishlists/")
 
 # --- Blog comments (blog/) ---------------------------------------------------
 

@@ -30,7 +30,7 @@ def localstripe_url():
     """A localstripe server of our own, forgetting everything when the run ends."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        [sys.executable, "-m", "shop.localstripe", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
