@@ -197,3 +197,11 @@ def stripe_webhook(request):
             except (services.PaymentFailed, services.OrderNotPlaced) as exc:
                 logger.warning("Webhook for %s placed no order: %s", intent.id, exc)
     return HttpResponse("ok")
+
+
+class IndexView(views.IndexView):
+    """Oscar's first step. Its "returning customer" sign-in passes the request on, as
+    the sign-in lockout (django-axes) needs to count and refuse attempts."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from oscar.apps.voucher.models import Voucher
+from oscar.test.factories import create_product
 
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
@@ -94,3 +95,12 @@ def test_registration_refuses_it_too(client, address, message):
     assert response.status_code == 200  # Oscar shows the form again
     assert refusal(message, response)
     assert not mail.outbox
+
+
+@pytest.mark.parametrize("address, message", REFUSED.items())
+def test_the_checkout_refuses_it_as_a_guest_email(client, address, message):
+    product = create_product(num_in_stock=5)
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    response = client.post(reverse("checkout:index"), {"username": address, "options": "anonymous"})
+    assert response.status_code == 200  # the form again, not the next step
+    assert refusal(message, response)

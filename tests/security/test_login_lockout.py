@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from oscar.test.factories import create_product
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -41,7 +42,17 @@ def admin(client, password, username=EMAIL, **meta):
     )
 
 
-FORMS = [storefront, dashboard, admin]
+def checkout(client, password, username=EMAIL, **meta):
+    """The checkout's first step: "I am a returning customer, and my password is"."""
+    if not hasattr(client, "has_basket"):
+        product = create_product(num_in_stock=100)
+        client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1}, **meta)
+        client.has_basket = True
+    data = {"username": username, "password": password, "options": "existing"}
+    return client.post(reverse("checkout:index"), data, **meta)
+
+
+FORMS = [storefront, checkout, dashboard, admin]
 
 
 def signed_in(client) -> bool:
