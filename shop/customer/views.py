@@ -5,6 +5,7 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from oscar.apps.customer import views
@@ -15,16 +16,15 @@ from shop.customer.mixins import activation_tokens
 
 User = get_user_model()
 
-CHECK_INBOX = _(
+CHECK_INBOX = gettext_lazy(
     "Check your inbox: we have sent you an email. Open the link in it to activate "
     "your account. If you had an account already, the email tells you how to sign in."
 )
 
 
-def check_inbox(request, status: int = 200):
-    return render(
-        request, "customer/registration_sent.html", {"message": CHECK_INBOX}, status=status
-    )
+def check_inbox(request):
+    """The one answer to a registration, whatever the address."""
+    return render(request, "customer/registration_sent.html", {"message": CHECK_INBOX})
 
 
 def too_many(request):
