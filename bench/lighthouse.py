@@ -68,6 +68,10 @@ def site_env(workdir: Path) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
+        # Production refuses to start without Stripe settings; no page measured here pays.
+        "STRIPE_SECRET_KEY": "sk_test_bench_no_payments",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_bench_no_payments",
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench_no_payments",
         "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
         "MEDIA_ROOT": str(workdir / "media"),
         "CACHE_URL": "locmemcache://",

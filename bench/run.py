@@ -53,6 +53,10 @@ ENV = {
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "0",
+    # Production refuses to start without Stripe settings; no page measured here pays.
+    "STRIPE_SECRET_KEY": "sk_test_bench_no_payments",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_bench_no_payments",
+    "STRIPE_WEBHOOK_SECRET": "whsec_bench_no_payments",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
     # Redis databases of the benchmark's own: 3 the cache, 4 the broker, 5 the pages
     # (shared, so the web workers take turns renewing a page instead of each renewing it).

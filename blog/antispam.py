@@ -53,8 +53,12 @@ def check_form_token(token: str, *, post_id: int) -> str:
 
 
 def use_form_token_once(nonce: str) -> None:
-    """A form posts one comment: a replayed form is refused."""
-    if not cache.add(f"blog:comment-form:{nonce}", 1, timeout=settings.BLOG_COMMENT_FORM_MAX_AGE):
+    """A form posts one comment: a replayed form is refused.
+
+    With the cache down, add() answers None (django-redis, logged): the form is
+    let through rather than every comment refused as a replay."""
+    added = cache.add(f"blog:comment-form:{nonce}", 1, timeout=settings.BLOG_COMMENT_FORM_MAX_AGE)
+    if added is False:
         raise ValidationError(
             _("This form has already been sent. Reload the page to write another comment."),
             code="replayed",

@@ -14,12 +14,22 @@ rendered for the cache; every response from a cacheable view has its
 placeholders filled in for its own request. The fillers are named in
 `settings.PAGE_CACHE_HOLES`.
 
+Placeholders carry a random token drawn for each render, and the copy is stored
+already split at them, so text a visitor wrote (a comment saved before the
+render) can never be taken for one, whatever is known of SECRET_KEY. The stored
+copy holds no token and no value of any visitor's: two visitors' renders store
+the same bytes.
+
+A copy's age counts from the end of its render: a page that took long to
+render (a loaded machine) is still served from the cache for its full time.
+
 Pages live in a cache of their own (`caches["pages"]`, each process's memory by
 default), so many page variants can never push rate limits or used form tokens
 out of the default cache.
 """
 
 import re
+import secrets
 import time
 from hashlib import md5
 
@@ -28,13 +38,8 @@ from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, patch_vary_headers
-from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.module_loading import import_string
-
-# Placeholders carry a secret, so text a visitor writes (a comment) cannot be one.
-_SECRET = salted_hmac("shop.pagecache", "placeholder").hexdigest()[:16]
-_PLACEHOLDER = re.compile(rb"\[hole-" + _SECRET.encode() + rb":([a-z_]+):([0-9]*)\]")
 
 # Only these query parameters are cached; any other makes the request pass through.
 CACHED_QUERY_PARAMS = {"page"}
@@ -43,7 +48,7 @@ CACHED_QUERY_PARAMS = {"page"}
 def per_request(request, name: str, arg: int | str = "") -> str:
     """The per-request value `name`, or its placeholder when rendering for the cache."""
     if getattr(request, "_page_cache_render", False):
-        return f"[hole-{_SECRET}:{name}:{arg}]"
+        return f"[hole-{request._page_cache_token}:{name}:{arg}]"
     return _value(request, name, str(arg))
 
 
@@ -62,14 +67,19 @@ def _value(request, name: str, arg: str) -> str:
     return import_string(settings.PAGE_CACHE_HOLES[name])(request, *([arg] if arg else []))
 
 
-def _fill(request, content: bytes) -> bytes:
-    def filled(match: re.Match) -> bytes:
-        name, arg = match[1].decode(), match[2].decode()
-        if name not in settings.PAGE_CACHE_HOLES:
-            return match[0]
-        return escape(_value(request, name, arg)).encode()
+def _split(request, content: bytes) -> tuple:
+    """The rendered page cut at its placeholders: text, name, arg, text, ... text."""
+    token = re.escape(request._page_cache_token.encode())
+    return tuple(re.split(rb"\[hole-" + token + rb":([a-z_]+):([0-9]*)\]", content))
 
-    return _PLACEHOLDER.sub(filled, content)
+
+def _fill(request, parts: tuple) -> bytes:
+    """The page for this request: each placeholder replaced by its own value."""
+    filled = [parts[0]]
+    for i in range(1, len(parts), 3):
+        value = _value(request, parts[i].decode(), parts[i + 1].decode())
+        filled += [escape(value).encode(), parts[i + 2]]
+    return b"".join(filled)
 
 
 class AnonymousPageCacheMiddleware:
@@ -86,11 +96,10 @@ class AnonymousPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         cache = caches["pages"]
-        started = time.time()
         seconds = settings.PAGE_CACHE_SECONDS
         cached = cache.get(key)
-        age = started - cached[0] if cached is not None else seconds
-        # In the second half of its second, one request renders the page afresh
+        age = time.time() - cached[0] if cached is not None else seconds
+        # In the second half of its time, one request renders the page afresh
         # while the others are still served the cached one.
         if age < seconds / 2 or (age < seconds and not cache.add(f"{key}:renewing", 1, seconds)):
             response = HttpResponse(_fill(request, cached[2]), content_type=cached[1])
@@ -98,12 +107,15 @@ class AnonymousPageCacheMiddleware:
             return response
 
         request._page_cache_key = key
+        request._page_cache_token = secrets.token_hex(16)
         response = self.get_response(request)
         if getattr(request, "_page_cache_render", False) and not response.streaming:
+            parts = _split(request, response.content)
             if self._storable(request, response):
-                cache.set(key, (started, response["Content-Type"], response.content), seconds)
+                # Stamped when rendered: its age counts from now, however long that took.
+                cache.set(key, (time.time(), response["Content-Type"], parts), seconds)
             cache.delete(f"{key}:renewing")
-            response.content = _fill(request, response.content)
+            response.content = _fill(request, parts)
             patch_vary_headers(response, ["Cookie"])
             # Anything rendered later (the flatpage fallback's page) is not for the cache.
             request._page_cache_render = False

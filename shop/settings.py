@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from oscar.defaults import *  # noqa: F403
 
+from shop.config import STRIPE_DEV_DEFAULTS, cache_config, stripe_settings_problem
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -50,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     # Oscar, wired as its "Building your own shop" guide says.
-    "shop.config.Shop",
+    "shop.oscar_shop.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
@@ -169,12 +171,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A Redis cache outage degrades the site, it does not break it (shop.config.cache_config).
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "default": cache_config(env.str("CACHE_URL", default="locmemcache://")),
     # Whole pages for a second (shop/pagecache.py): each process's own memory is
     # enough, and kept apart from the default cache's rate limits and used tokens.
-    "pages": env.cache_url("PAGE_CACHE_URL", default="locmemcache://pages"),
+    "pages": cache_config(env.str("PAGE_CACHE_URL", default="locmemcache://pages")),
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "shop.cache"
 
 HAYSTACK_CONNECTIONS = {
     "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"},
@@ -232,6 +237,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Emails that never reached the queue (broker down at signup) are queued again.
     "newsletter-requeue-unsent": {"task": "newsletter.tasks.requeue_unsent", "schedule": 5 * 60},
+    # A charge whose order was not placed (the request died, placing it failed) gets
+    # its order, or its refund, a minute or two later.
+    "checkout-settle-unsettled-payments": {
+        "task": "shop.checkout.tasks.settle_unsettled_payments",
+        "schedule": 60,
+    },
 }
 
 # --- Newsletter -------------------------------------------------------------
@@ -241,19 +252,34 @@ NEWSLETTER_RETRY_BACKOFF = env.int("NEWSLETTER_RETRY_BACKOFF", default=30)
 
 # --- Payments (Stripe API; localstripe on loopback in dev and tests) ---------
 
-# With DEBUG on, the API is localstripe as `make run` starts it; with DEBUG off
-# and STRIPE_API_BASE unset, it is Stripe itself.
+# With DEBUG on, the API is localstripe as `make run` starts it, with its public
+# keys; with DEBUG off and STRIPE_API_BASE unset, it is Stripe itself, and the
+# site refuses to start without real keys (anyone can sign a webhook event with
+# a public secret).
 LOCALSTRIPE_URL = f"http://127.0.0.1:{env.int('LOCALSTRIPE_PORT', default=8420)}"
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=LOCALSTRIPE_URL if DEBUG else "")
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default=STRIPE_DEV_DEFAULTS["STRIPE_SECRET_KEY"])
+STRIPE_PUBLISHABLE_KEY = env.str(
+    "STRIPE_PUBLISHABLE_KEY", default=STRIPE_DEV_DEFAULTS["STRIPE_PUBLISHABLE_KEY"]
+)
+STRIPE_WEBHOOK_SECRET = env.str(
+    "STRIPE_WEBHOOK_SECRET", default=STRIPE_DEV_DEFAULTS["STRIPE_WEBHOOK_SECRET"]
+)
 STRIPE_JS_URL = env.str(
     "STRIPE_JS_URL",
     default=f"{STRIPE_API_BASE}/js.stripe.com/v3/"
     if STRIPE_API_BASE
     else "https://js.stripe.com/v3/",
 )
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe")
+if not DEBUG:
+    _problem = stripe_settings_problem(
+        secret_key=STRIPE_SECRET_KEY,
+        publishable_key=STRIPE_PUBLISHABLE_KEY,
+        webhook_secret=STRIPE_WEBHOOK_SECRET,
+        api_base=STRIPE_API_BASE,
+    )
+    if _problem:
+        raise ImproperlyConfigured(f"{_problem} With DEBUG off the site refuses to start.")
 
 # --- Internationalisation, static and media files ---------------------------
 
@@ -431,7 +457,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Lines about a request name its client as shop.core.client sees it (not the proxy).
-    "filters": {"client": {"()": "shop.core.client.ClientAddressFilter"}},
+    "filters": {
+        "client": {"()": "shop.core.client.ClientAddressFilter"},
+        "cache_outage": {"()": "shop.config.OneLineCacheWarning"},
+    },
     "formatters": {
         "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
         "request": {"format": "%(levelname)s %(name)s: %(message)s (client %(client)s)"},
@@ -449,5 +478,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "django.request": {"handlers": ["requests"], "propagate": False},
         "django.security": {"handlers": ["requests"], "propagate": False},
+        "shop.cache": {"filters": ["cache_outage"]},
     },
 }

@@ -20,6 +20,7 @@ urlpatterns = [
         name="robots",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("newsletter/", include("newsletter.urls")),
     path("blog/", include("blog.urls")),

@@ -1,12 +1,27 @@
 """Card payments through the Stripe API, and placing the order they pay for.
 
-The browser turns the card into a PaymentMethod (Stripe.js); the card data never
-reaches us. We charge it with a PaymentIntent, and place the Oscar order only
-once Stripe says the intent succeeded for exactly the order's total.
+The browser turns the card into a PaymentMethod through a SetupIntent we created
+for this checkout (Stripe.js); the card data never reaches us. "Place order"
+then goes in steps, each committed on its own, so no failure can lose a charge:
+
+1. `start_payment`: the basket is frozen and a CardPayment recorded with an
+   unconfirmed PaymentIntent (nothing charged yet).
+2. `settle_payment`: under the CardPayment's row lock, the intent is confirmed
+   (the charge) and, once Stripe says it succeeded for exactly the order's
+   total, the order, its payment source and its Paid status are written and
+   committed together.
+3. Whatever runs after that (emails, hooks, the session) is best-effort.
+
+If the order cannot be placed (sold out, a voucher used up, totals differ) the
+charge is refunded. If anything else fails after the charge, the CardPayment
+stays pending and `settle_unsettled_payments` (a periodic task), the webhook or
+the shopper's next request finishes it. Nothing acts on what a browser or a
+webhook body says: each step asks Stripe.
 """
 
 import json
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 import stripe
@@ -47,6 +62,19 @@ class OrderNotPlaced(Exception):
     """The card was charged but the order could not be placed: the charge was refunded."""
 
 
+class AuthenticationRequired(Exception):
+    """The bank asks the shopper to confirm the payment (3-D Secure) first."""
+
+    def __init__(self, intent):
+        super().__init__(intent.id)
+        self.intent = intent
+
+
+class PaymentPending(Exception):
+    """The card may have been charged but the order is not placed yet: it will be
+    (the CardPayment stays pending until then)."""
+
+
 def stripe_client() -> stripe.StripeClient:
     # STRIPE_API_BASE points at localstripe in development and tests; empty means Stripe.
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
@@ -60,10 +88,26 @@ def minor_units(amount: Decimal) -> int:
     return int((amount * 100).to_integral_exact())
 
 
-def setup_intent_secret() -> str:
-    """A SetupIntent's client secret, for Stripe.js to turn a card into a PaymentMethod."""
-    intent = stripe_client().v1.setup_intents.create(params={"payment_method_types": ["card"]})
-    return intent.client_secret
+def create_setup_intent(*, basket_id: int):
+    """A SetupIntent for Stripe.js to turn a card into a PaymentMethod."""
+    return stripe_client().v1.setup_intents.create(
+        params={"payment_method_types": ["card"], "metadata": {"basket": str(basket_id)}}
+    )
+
+
+def check_payment_method(*, payment_method_id: str, setup_intent_ids: list[str]) -> None:
+    """Raise PaymentFailed unless the PaymentMethod was set up through one of these
+    SetupIntents (this checkout's own): another shopper's card is never charged."""
+    client = stripe_client()
+    for intent_id in setup_intent_ids:
+        try:
+            intent = client.v1.setup_intents.retrieve(intent_id)
+        except stripe.InvalidRequestError:
+            continue
+        if intent.status == "succeeded" and intent.payment_method == payment_method_id:
+            return
+    logger.warning("A PaymentMethod not set up in this checkout was refused: %s", payment_method_id)
+    raise PaymentFailed(_("We could not use that card. Please enter your card details again."))
 
 
 def checkout_details(submission: dict, guest_email: str | None) -> dict:
@@ -86,7 +130,8 @@ def checkout_details(submission: dict, guest_email: str | None) -> dict:
     )
 
 
-def pay_for_basket(
+@transaction.atomic
+def start_payment(
     *,
     basket: Basket,
     user,
@@ -95,27 +140,31 @@ def pay_for_basket(
     currency: str,
     payment_method_id: str,
     checkout: dict,
-) -> tuple[CardPayment, stripe.PaymentIntent]:
-    """Charge the card for the basket's total. Raises PaymentFailed if it was not charged.
+) -> CardPayment:
+    """Freeze the basket and record its payment, before any charge.
 
-    The idempotency key is per basket and card, so a repeated request for the same
-    basket and card gets the same PaymentIntent back from Stripe, never a second charge.
+    Concurrent requests for one basket queue on its row lock: the first records
+    the payment, the others get that same payment back (to settle, not to pay
+    again), so no idempotency key of ours is needed here (the SDK gives its own
+    network retries one; the basket's order number stays the same from one
+    attempt to the next, with another card). Raises PaymentFailed if Stripe
+    refuses to set the payment up.
     """
+    status = Basket.objects.select_for_update().values_list("status", flat=True).get(pk=basket.pk)
+    if status != Basket.OPEN:
+        payment = CardPayment.objects.filter(basket=basket).first()
+        if payment is None:
+            raise PaymentFailed(_("This basket is no longer open. Please try again."))
+        return payment
     try:
         intent = stripe_client().v1.payment_intents.create(
             params={
                 "amount": minor_units(total),
                 "currency": currency.lower(),
                 "payment_method": payment_method_id,
-                "confirm": True,
                 "metadata": {"order_number": order_number, "basket": str(basket.pk)},
             },
-            options={"idempotency_key": f"basket-{basket.pk}-{payment_method_id}"},
         )
-    except stripe.CardError as exc:
-        raise PaymentFailed(
-            exc.user_message or _("Your card was declined. No payment was taken.")
-        ) from exc
     except stripe.InvalidRequestError as exc:
         logger.warning("Order #%s: Stripe refused the payment: %s", order_number, exc)
         raise PaymentFailed(
@@ -126,9 +175,8 @@ def pay_for_basket(
         raise PaymentFailed(
             _("The card payment service did not answer. No payment was taken; please try again.")
         ) from exc
-    if intent.status not in ("succeeded", "requires_action", "processing"):
-        raise PaymentFailed(_("Your card was not charged. Please try another card."))
-    payment = CardPayment.objects.create(
+    basket.freeze()
+    return CardPayment.objects.create(
         basket=basket,
         user=user if user.is_authenticated else None,
         order_number=order_number,
@@ -137,42 +185,140 @@ def pay_for_basket(
         currency=currency,
         checkout=checkout,
     )
-    return payment, intent
 
 
 def retrieve_intent(intent_id: str):
     return stripe_client().v1.payment_intents.retrieve(intent_id)
 
 
-def complete_payment(*, payment_id: int, intent) -> Order:
-    """Place the order a succeeded PaymentIntent paid for; idempotent.
+def settle_payment(*, payment_id: int, confirm: bool = False) -> Order:
+    """Act on what Stripe says of the payment: charge it (when `confirm`, i.e. the
+    shopper pressed "Place order"), then place its order. Idempotent.
 
-    Raises PaymentFailed when the intent has not (yet) succeeded, and
-    OrderNotPlaced, after refunding the charge, when it succeeded but the order
-    cannot be placed (sold out, voucher used up, totals differ).
+    Returns the order. Raises AuthenticationRequired (3-D Secure first),
+    PaymentFailed (not charged), OrderNotPlaced (charged, then refunded) or
+    PaymentPending (charged or in progress; the order will be placed later).
     """
-    if intent.status != "succeeded":
-        error = getattr(intent, "last_payment_error", None)
-        raise PaymentFailed(
-            getattr(error, "message", None)
-            or _("Your card has not been charged. Please try again.")
-        )
     try:
         with transaction.atomic():
-            return _place_paid_order(payment_id=payment_id, intent=intent)
-    except (UnableToPlaceOrder, ValueError) as exc:
-        logger.warning("PaymentIntent %s paid for no order (%s): refunding", intent.id, exc)
-        try:
-            stripe_client().v1.refunds.create(
-                params={"payment_intent": intent.id},
-                options={"idempotency_key": f"refund-{intent.id}"},
+            payment = CardPayment.objects.select_for_update().get(pk=payment_id)
+            if payment.order_id:
+                return payment.order
+            if payment.status == CardPayment.Status.FAILED:
+                raise PaymentFailed(_("Your card has not been charged. Please try again."))
+            if payment.status == CardPayment.Status.REFUNDED:
+                raise OrderNotPlaced(_("Your payment has been refunded in full."))
+            intent = _charged_intent(payment, confirm=confirm)
+            order = _place_paid_order(payment_id=payment.pk, intent=intent)
+            CardPayment.objects.filter(pk=payment.pk).update(status=CardPayment.Status.PAID)
+    except PaymentFailed:
+        CardPayment.objects.filter(pk=payment_id, order=None).update(
+            status=CardPayment.Status.FAILED
+        )
+        raise
+    except (AuthenticationRequired, OrderNotPlaced, PaymentPending):
+        raise
+    except Exception as exc:
+        placed = _placed(payment_id)
+        if placed is not None:  # committed: what failed ran after the commit
+            logger.exception("Order #%s placed; what runs after its commit failed", placed.number)
+            return placed
+        if isinstance(exc, UnableToPlaceOrder | ValueError):  # sold out, voucher used up
+            raise _refund(payment_id, exc) from exc
+        logger.exception("Payment %s: the order was not placed; it will be retried", payment_id)
+        raise PaymentPending() from exc
+    return order
+
+
+def _placed(payment_id: int) -> Order | None:
+    return Order.objects.filter(card_payment__pk=payment_id).first()
+
+
+def _charged_intent(payment: CardPayment, *, confirm: bool):
+    """The payment's intent as Stripe has it, charged now if `confirm` and not yet;
+    raises unless it succeeded and belongs to this payment."""
+    client = stripe_client()
+    try:
+        intent = client.v1.payment_intents.retrieve(payment.intent_id)
+        if confirm and intent.status == "requires_confirmation":
+            intent = client.v1.payment_intents.confirm(
+                payment.intent_id, options={"idempotency_key": f"confirm-{payment.intent_id}"}
             )
-        except stripe.StripeError:
-            logger.exception("PaymentIntent %s: the refund failed; refund it by hand", intent.id)
-            refund = _("Your payment will be refunded in full; we are on it.")
+    except stripe.CardError as exc:
+        raise PaymentFailed(
+            exc.user_message or _("Your card was declined. No payment was taken.")
+        ) from exc
+    except stripe.StripeError as exc:
+        # Whether a confirm that got no answer charged the card is not known: the
+        # payment stays pending until Stripe can be asked again.
+        logger.error("PaymentIntent %s: Stripe error: %s", payment.intent_id, exc)
+        raise PaymentPending() from exc
+    metadata = intent.metadata.to_dict() if intent.metadata else {}
+    if (
+        intent.id != payment.intent_id
+        or metadata.get("basket") != str(payment.basket_id)
+        or metadata.get("order_number") != payment.order_number
+    ):
+        logger.error("PaymentIntent %s does not belong to payment %s", intent.id, payment.pk)
+        raise PaymentPending()
+    if intent.status == "succeeded":
+        return intent
+    if intent.status == "requires_action":
+        raise AuthenticationRequired(intent)
+    if intent.status in ("processing", "requires_capture"):
+        raise PaymentPending()
+    # Declined, failed 3-D Secure, cancelled, or never confirmed (and, under this
+    # lock, nobody is confirming it now): nothing was charged.
+    error = getattr(intent, "last_payment_error", None)
+    raise PaymentFailed(
+        getattr(error, "message", None) or _("Your card has not been charged. Please try again.")
+    )
+
+
+def _refund(payment_id: int, reason: Exception) -> OrderNotPlaced:
+    """Refund a charge that paid for no order; the error to show the shopper."""
+    payment = CardPayment.objects.get(pk=payment_id)
+    logger.warning("PaymentIntent %s paid for no order (%s): refunding", payment.intent_id, reason)
+    try:
+        stripe_client().v1.refunds.create(
+            params={"payment_intent": payment.intent_id},
+            options={"idempotency_key": f"refund-{payment.intent_id}"},
+        )
+    except stripe.StripeError:
+        logger.exception(
+            "PaymentIntent %s: the refund failed; refund it by hand", payment.intent_id
+        )
+        refund = _("Your payment will be refunded in full; we are on it.")
+    else:
+        CardPayment.objects.filter(pk=payment_id).update(status=CardPayment.Status.REFUNDED)
+        refund = _("Your payment has been refunded in full.")
+    return OrderNotPlaced(f"{str(reason).rstrip('.')}. {refund}")
+
+
+def settle_unsettled_payments(
+    *, older_than: timedelta = timedelta(minutes=1), within: timedelta = timedelta(days=3)
+) -> int:
+    """Finish payments nobody acted on; returns how many orders were placed.
+
+    A charge that succeeded gets its order (or its refund); a payment that was
+    never charged (declined, 3-D Secure failed) reopens its basket. One waiting
+    for its shopper's 3-D Secure is left alone.
+    """
+    placed = 0
+    for payment_id in CardPayment.objects.unsettled(
+        older_than=older_than, within=within
+    ).values_list("pk", flat=True):
+        try:
+            settle_payment(payment_id=payment_id)
+        except PaymentFailed:
+            Basket.objects.filter(card_payments__pk=payment_id, status=Basket.FROZEN).update(
+                status=Basket.OPEN
+            )
+        except (AuthenticationRequired, OrderNotPlaced, PaymentPending):
+            continue
         else:
-            refund = _("Your payment has been refunded in full.")
-        raise OrderNotPlaced(f"{str(exc).rstrip('.')}. {refund}") from exc
+            placed += 1
+    return placed
 
 
 def _place_paid_order(*, payment_id: int, intent) -> Order:

@@ -1,8 +1,11 @@
 import logging
+from urllib.parse import urlencode
 
 import stripe
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,26 +18,70 @@ from oscar.apps.checkout import exceptions, views
 from shop.checkout import services
 from shop.checkout.forms import CardPaymentForm
 from shop.checkout.models import CardPayment
+from shop.checkout.utils import CheckoutSessionData
 
 logger = logging.getLogger(__name__)
 
+# Signed ids in the "Place order" form and in a thank-you link: proof that whoever
+# sends them saw that basket's review page, or paid for that payment.
+BASKET_SALT = "shop.checkout.place-order"
+PAYMENT_SALT = "shop.checkout.thank-you"
+THANK_YOU_LINK_MAX_AGE = 7 * 24 * 60 * 60
+
 
 class PaymentDetailsView(views.PaymentDetailsView):
-    """Card details (Stripe.js) -> preview -> "Place order" charges the card, places the order."""
+    """Card details (Stripe.js) -> preview -> "Place order" charges the card, places the order.
+
+    Not one transaction per request: each step of paying commits on its own
+    (shop/checkout/services.py), so nothing that fails after the charge can undo
+    the record of it, and the shopper always lands on their order.
+    """
 
     pre_conditions = [
         *views.PaymentDetailsView.pre_conditions,
         "check_vouchers_are_still_available",
     ]
 
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.POST.get("action") == "place_order":
+            # "Place order" again for a basket already paying or paid (a second
+            # click, a retry after an error, the back button): its own outcome.
+            self.checkout_session = CheckoutSessionData(request)
+            payment = self.submitted_payment(request)
+            if payment is not None:
+                return self.settle(payment, confirm=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def submitted_payment(self, request) -> CardPayment | None:
+        try:
+            basket_id = signing.loads(request.POST.get("basket", ""), salt=BASKET_SALT)
+        except signing.BadSignature:
+            return None
+        return (
+            CardPayment.objects.filter(basket_id=basket_id)
+            .exclude(basket__status=Basket.OPEN)
+            .exclude(status=CardPayment.Status.FAILED)
+            .first()
+        )
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if not self.preview:
+        basket = self.request.basket
+        if self.preview:
+            ctx["basket_token"] = signing.dumps(basket.id, salt=BASKET_SALT)
+        else:
             try:
-                ctx["setup_secret"] = services.setup_intent_secret()
+                intent = services.create_setup_intent(basket_id=basket.id)
             except stripe.StripeError:
                 logger.exception("Stripe did not create a SetupIntent")
                 ctx["error"] = _("Card payments are unavailable right now. Please try again soon.")
+            else:
+                self.checkout_session.add_setup_intent(intent.id, basket.id)
+                ctx["setup_secret"] = intent.client_secret
             ctx["stripe_publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
             ctx["stripe_js_url"] = settings.STRIPE_JS_URL
         return ctx
@@ -63,10 +110,20 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def handle_payment_details_submission(self, request):
         form = CardPaymentForm(request.POST)
+        error = None
         if not form.is_valid():
-            response = self.render_payment_details(
-                request, error=" ".join(form.errors["payment_method"])
-            )
+            error = " ".join(form.errors["payment_method"])
+        else:
+            try:
+                services.check_payment_method(
+                    payment_method_id=form.cleaned_data["payment_method"],
+                    setup_intent_ids=self.checkout_session.setup_intents(request.basket.id),
+                )
+            except services.PaymentFailed as exc:
+                error = str(exc)
+        if error:
+            self.checkout_session.pay_by(None)
+            response = self.render_payment_details(request, error=error)
             response.status_code = 400
             return response
         self.checkout_session.pay_by(form.cleaned_data["payment_method"])
@@ -75,26 +132,13 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def handle_place_order_submission(self, request):
         submission = self.build_submission()
         basket = submission["basket"]
-        # Concurrent "Place order" requests for one basket queue here: the first
-        # pays, the others then find the basket frozen or submitted.
-        status = (
-            Basket.objects.select_for_update().values_list("status", flat=True).get(pk=basket.pk)
-        )
-        if status == Basket.SUBMITTED:
-            return redirect("checkout:thank-you")
-        if status == Basket.FROZEN:
-            return redirect("checkout:payment-authentication")
-
-        order_number = self.generate_order_number(basket)
-        self.checkout_session.set_order_number(order_number)
-        self.freeze_basket(basket)
-        self.checkout_session.set_submitted_basket(basket)
         total = submission["order_total"]
+        self.checkout_session.set_submitted_basket(basket)
         try:
-            payment, intent = services.pay_for_basket(
+            payment = services.start_payment(
                 basket=basket,
                 user=submission["user"],
-                order_number=order_number,
+                order_number=self.generate_order_number(basket),
                 total=total.incl_tax,
                 currency=total.currency,
                 payment_method_id=self.checkout_session.payment_method(),
@@ -104,19 +148,27 @@ class PaymentDetailsView(views.PaymentDetailsView):
             )
         except services.PaymentFailed as exc:
             return self.payment_failed(str(exc))
-        if intent.status == "requires_action":
-            return redirect("checkout:payment-authentication")
-        return self.complete(payment, intent)
+        return self.settle(payment, confirm=True)
 
-    def complete(self, payment, intent):
+    def settle(self, payment: CardPayment, *, confirm: bool = False):
+        """The shopper's page for what Stripe says of `payment`, placing its order if paid."""
+        if payment.basket is not None:
+            self.checkout_session.set_submitted_basket(payment.basket)
+        self.checkout_session.set_order_number(payment.order_number)
         try:
-            order = services.complete_payment(payment_id=payment.pk, intent=intent)
+            order = services.settle_payment(payment_id=payment.pk, confirm=confirm)
+        except services.AuthenticationRequired:
+            return redirect("checkout:payment-authentication")
         except services.PaymentFailed as exc:
             return self.payment_failed(str(exc))
         except services.OrderNotPlaced as exc:
             self.restore_frozen_basket()
             messages.error(self.request, str(exc))
             return redirect("basket:summary")
+        except services.PaymentPending:
+            self.request.session.pop("checkout_order_id", None)
+            self.request.session["checkout_payment_id"] = payment.pk
+            return self.thank_you(payment)
         return self.handle_successful_order(order)
 
     def payment_failed(self, message):
@@ -130,6 +182,40 @@ class PaymentDetailsView(views.PaymentDetailsView):
         basket_id = self.checkout_session.get_submitted_basket_id()
         if Basket.objects.filter(pk=basket_id, status=Basket.FROZEN).exists():
             super().restore_frozen_basket()
+
+    def handle_successful_order(self, order):
+        self.checkout_session.flush()
+        self.request.session.pop("checkout_payment_id", None)
+        self.request.session["checkout_order_id"] = order.id
+        response = self.thank_you(order.card_payment)
+        self.send_signal(self.request, response, order)
+        return response
+
+    def thank_you(self, payment: CardPayment):
+        """Redirect to the thank-you page. The session is saved now: if that fails,
+        the link itself says which payment, so the page shows all the same."""
+        url = reverse("checkout:thank-you")
+        try:
+            self.request.session.save()
+        except Exception:
+            logger.exception("Order #%s: the session could not be saved", payment.order_number)
+            self.request.session.modified = False  # nothing more to try with the response
+            url += "?" + urlencode({"payment": signing.dumps(payment.pk, salt=PAYMENT_SALT)})
+        return redirect(url)
+
+    def send_signal(self, request, response, order):
+        """post_checkout's receivers run after the fact: one that fails is logged."""
+        results = self.view_signal.send_robust(
+            sender=self, order=order, user=request.user, request=request, response=response
+        )
+        for receiver, result in results:
+            if isinstance(result, Exception):
+                logger.error(
+                    "Order #%s: post_checkout receiver %s failed",
+                    order.number,
+                    getattr(receiver, "__qualname__", receiver),
+                    exc_info=result,
+                )
 
     def send_order_placed_email(self, order):
         """The confirmation email is queued when the order is placed (see services)."""
@@ -146,40 +232,78 @@ class PaymentAuthenticationView(PaymentDetailsView):
     def get_skip_conditions(self, request):
         return []
 
-    def pending_payment(self):
+    def submitted(self) -> CardPayment | None:
         basket_id = self.checkout_session.get_submitted_basket_id()
-        return CardPayment.objects.filter(
-            basket_id=basket_id, basket__status=Basket.FROZEN, order=None
-        ).first()
+        return CardPayment.objects.filter(basket_id=basket_id).first() if basket_id else None
 
     def get(self, request, *args, **kwargs):
-        payment = self.pending_payment()
+        payment = self.submitted()
         if payment is None:
             return redirect("basket:summary")
-        intent = services.retrieve_intent(payment.intent_id)
-        if intent.status != "requires_action":
-            return self.complete(payment, intent)
-        return render(
-            request,
-            self.template_name,
-            {
-                "client_secret": intent.client_secret,
-                "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-                "stripe_js_url": settings.STRIPE_JS_URL,
-            },
-        )
+        if payment.status == CardPayment.Status.PENDING:
+            try:
+                intent = services.retrieve_intent(payment.intent_id)
+            except stripe.StripeError:
+                intent = None
+            if intent is not None and intent.status == "requires_action":
+                return render(
+                    request,
+                    self.template_name,
+                    {
+                        "client_secret": intent.client_secret,
+                        "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+                        "stripe_js_url": settings.STRIPE_JS_URL,
+                    },
+                )
+        return self.settle(payment)
 
     def post(self, request, *args, **kwargs):
-        payment = self.pending_payment()
+        payment = self.submitted()
         if payment is None:
             return redirect("basket:summary")
-        return self.complete(payment, services.retrieve_intent(payment.intent_id))
+        return self.settle(payment)
+
+
+class ThankYouView(views.ThankYouView):
+    """Oscar's thank-you page. It also finds the order from a signed link (when
+    the session could not be saved), and tells a shopper whose payment is still
+    being finished that it is (the order is placed within minutes)."""
+
+    def payment(self) -> CardPayment | None:
+        token = self.request.GET.get("payment")
+        if token:
+            try:
+                pk = signing.loads(token, salt=PAYMENT_SALT, max_age=THANK_YOU_LINK_MAX_AGE)
+            except signing.BadSignature:
+                return None
+        else:
+            pk = self.request.session.get("checkout_payment_id")
+        return CardPayment.objects.filter(pk=pk).select_related("order").first() if pk else None
+
+    def get_object(self, queryset=None):
+        payment = self.payment()
+        return payment.order if payment is not None else super().get_object(queryset)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object is not None:
+            return self.render_to_response(self.get_context_data(object=self.object))
+        payment = self.payment()
+        if payment is not None and payment.status == CardPayment.Status.PENDING:
+            return render(request, "checkout/payment_pending.html", {"payment": payment})
+        return redirect(settings.OSCAR_HOMEPAGE)
 
 
 @csrf_exempt
 @require_POST
+@transaction.non_atomic_requests
 def stripe_webhook(request):
-    """A payment succeeded: place its order if the shopper's browser never came back."""
+    """A payment succeeded: place its order if the shopper's browser never came back.
+
+    Only the intent's id is taken from the event: the intent itself is retrieved
+    from Stripe, and the order placed only if Stripe says it succeeded for this
+    basket's payment and amount. An event Stripe should send again later gets a 503.
+    """
     try:
         event = stripe.Webhook.construct_event(
             request.body,
@@ -188,14 +312,30 @@ def stripe_webhook(request):
         )
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("invalid payload or signature")
-    if event.type == "payment_intent.succeeded":
-        intent = event.data.object
-        payment = CardPayment.objects.filter(intent_id=intent.id).first()
-        if payment is not None:
-            try:
-                services.complete_payment(payment_id=payment.pk, intent=intent)
-            except (services.PaymentFailed, services.OrderNotPlaced) as exc:
-                logger.warning("Webhook for %s placed no order: %s", intent.id, exc)
+    if event.type != "payment_intent.succeeded":
+        return HttpResponse("ignored")
+    intent_id = getattr(event.data.object, "id", None)
+    payment = CardPayment.objects.filter(intent_id=str(intent_id)).first()
+    if payment is None:
+        return HttpResponse("ignored")
+    try:
+        intent = services.retrieve_intent(payment.intent_id)
+    except stripe.StripeError:
+        logger.exception("Webhook for %s: Stripe did not answer", payment.intent_id)
+        return HttpResponse("try again later", status=503)
+    if intent.status != "succeeded":
+        logger.warning("Webhook for %s, which Stripe says is %s", payment.intent_id, intent.status)
+        return HttpResponse("ignored")
+    try:
+        services.settle_payment(payment_id=payment.pk)
+    except services.PaymentPending:
+        return HttpResponse("try again later", status=503)
+    except (
+        services.PaymentFailed,
+        services.OrderNotPlaced,
+        services.AuthenticationRequired,
+    ) as exc:
+        logger.warning("Webhook for %s placed no order: %s", payment.intent_id, exc)
     return HttpResponse("ok")
 
 

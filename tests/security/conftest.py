@@ -5,7 +5,11 @@ import uuid
 
 import pytest
 
+from shop.config import cache_config
 from tests.conftest import REDIS_URL, free_port
+
+# The shop's fixtures (localstripe, the catalogue, the checkout walker), for attacks on it.
+from tests.shop.conftest import checkout, localstripe_url, media_root, stripe_api, wrap  # noqa: F401
 
 PROXY = "127.0.0.1"  # nginx, as production-like.md runs it
 
@@ -51,25 +55,26 @@ def file_cache(settings, tmp_path):
 
 @pytest.fixture
 def redis_cache(settings):
-    """The default cache as production has it: Redis (keys of this test's own)."""
-    _default_cache(
-        settings,
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"security-{uuid.uuid4().hex[:12]}",
-        },
-    )
+    """The default cache as production configures it (django-redis), with keys of
+    this test's own."""
+    config = cache_config(REDIS_URL.replace("redis://", "rediscache://", 1))
+    _default_cache(settings, {**config, "KEY_PREFIX": f"security-{uuid.uuid4().hex[:12]}"})
 
 
-@pytest.fixture
-def dead_cache(settings):
-    """A Redis cache nobody answers on: the cache is down."""
-    _default_cache(
-        settings,
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5},
-        },
-    )
+@pytest.fixture(params=["production", "raising"])
+def dead_cache(request, settings):
+    """A Redis cache nobody answers on: the cache is down. "production" is the
+    site's own configuration (django-redis, errors swallowed); "raising" is
+    Django's Redis backend, which raises them."""
+    url = f"127.0.0.1:{free_port()}/0"
+    if request.param == "production":
+        _default_cache(settings, cache_config(f"rediscache://{url}"))
+    else:
+        _default_cache(
+            settings,
+            {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://{url}",
+                "OPTIONS": {"socket_connect_timeout": 0.5},
+            },
+        )

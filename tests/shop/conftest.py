@@ -1,6 +1,7 @@
 """Fixtures for the shop: localstripe on a free port, the catalogue, a checkout walker."""
 
 import copy
+import json
 import re
 import subprocess
 import sys
@@ -71,9 +72,39 @@ def wrap(db):
 
 
 def card_payment_method(client, number: str = CARD_OK) -> str:
-    """What Stripe.js does in the browser: turn a card into a PaymentMethod id."""
+    """A PaymentMethod made on the server, set up through no SetupIntent of ours."""
     card = {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}
     return client.v1.payment_methods.create(params={"type": "card", "card": card}).id
+
+
+def confirm_card_setup(setup_secret: str, number: str = CARD_OK) -> str:
+    """What Stripe.js's confirmCardSetup does in the browser with the card form:
+    the card is set up through our SetupIntent (3-D Secure accepted when asked);
+    returns the PaymentMethod id the page then posts to us."""
+    import requests
+    from django.conf import settings
+
+    intent_id = setup_secret.split("_secret_")[0]
+    url = f"{settings.STRIPE_API_BASE}/v1/setup_intents/{intent_id}/confirm"
+    auth = {"key": settings.STRIPE_PUBLISHABLE_KEY, "client_secret": setup_secret}
+    card = {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+    body = {**auth, "payment_method_data": {"type": "card", "card": card}}
+    intent = requests.post(url, data=json.dumps(body), timeout=10).json()
+    if intent.get("status") == "requires_action":
+        intent = requests.post(url, data=json.dumps(auth), timeout=10).json()
+    assert intent.get("status") == "succeeded", intent
+    return intent["payment_method"]
+
+
+def charged_intents(client, basket_id) -> list:
+    """The PaymentIntents that charged a card for this basket (localstripe keeps
+    every test's payments, so they are told apart by the basket in their metadata)."""
+    return [
+        intent
+        for intent in client.v1.payment_intents.list(params={"limit": 100}).data
+        if intent.metadata.to_dict().get("basket") == str(basket_id)
+        and intent.status == "succeeded"
+    ]
 
 
 @dataclass
@@ -107,15 +138,30 @@ class Checkout:
     def enter_card(self, number=CARD_OK):
         page = self.client.get(reverse("checkout:payment-details"))
         assert page.status_code == 200
-        assert re.search(r'data-setup-secret="seti_\w+"', page.content.decode())
-        pm = card_payment_method(self.stripe, number)
+        setup_secret = re.search(r'data-setup-secret="(seti_\w+)"', page.content.decode())[1]
+        pm = confirm_card_setup(setup_secret, number)
         response = self.client.post(reverse("checkout:preview"), {"payment_method": pm})
-        assert response.status_code == 302
+        assert response.status_code == 302, response.content.decode()[:2000]
         assert response.url == reverse("checkout:preview")
         return pm
 
+    def review(self):
+        """Open the review page, whose form "Place order" sends."""
+        preview = self.client.get(reverse("checkout:preview"))
+        basket = re.search(r'name="basket" value="([^"]+)"', preview.content.decode())
+        self.place_order_form = {
+            "action": "place_order",
+            **({"basket": basket[1]} if basket else {}),
+        }
+        return preview
+
+    def press_place_order(self):
+        """Send the review page's form (again, after a second click or the back button)."""
+        return self.client.post(reverse("checkout:preview"), self.place_order_form)
+
     def place_order(self):
-        return self.client.post(reverse("checkout:preview"), {"action": "place_order"})
+        self.review()
+        return self.press_place_order()
 
     def up_to_payment(self, product, quantity=1, number=CARD_OK, method="standard"):
         self.add(product, quantity)

@@ -146,6 +146,7 @@ def test_a_voucher_used_meanwhile_gets_a_message_and_no_charge(checkout, wrap):
     checkout.as_guest()
     checkout.ship()
     checkout.enter_card()
+    checkout.review()
     # Someone else redeems the same single-use code first.
     basket = Basket.objects.create()
     voucher.applications.create(
@@ -154,7 +155,7 @@ def test_a_voucher_used_meanwhile_gets_a_message_and_no_charge(checkout, wrap):
         )
     )
 
-    response = checkout.place_order()
+    response = checkout.press_place_order()
     page = checkout.client.get(response.url) if response.status_code == 302 else response
 
     assert response.url == reverse("basket:summary")

@@ -6,7 +6,7 @@ from oscar.apps.basket.models import Basket
 from oscar.apps.order.models import Order
 
 from shop.checkout.models import CardPayment
-from tests.shop.conftest import CARD_3DS, CARD_DECLINED
+from tests.shop.conftest import CARD_3DS, CARD_DECLINED, charged_intents
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_a_guest_pays_by_card_and_gets_a_paid_order(
     assert order.shipping_code == "free-over-threshold"
     intent = checkout.stripe.v1.payment_intents.retrieve(order.card_payment.intent_id)
     assert (intent.status, intent.amount, intent.currency) == ("succeeded", 6800, "usd")
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the confirmation email, the product's sales count
     thanks = checkout.client.get(response.url)
     assert order.number in thanks.content.decode()
 
@@ -54,15 +54,19 @@ def test_a_declined_card_places_no_order_and_keeps_the_basket(checkout, wrap):
     assert wrap.stockrecords.get().num_allocated in (None, 0)
 
 
-def test_a_second_place_order_after_the_first_charges_nothing(checkout, wrap):
+def test_a_second_place_order_after_the_first_charges_nothing_and_shows_the_order(checkout, wrap):
     checkout.up_to_payment(wrap)
     first = checkout.place_order()
-    again = checkout.place_order()
+    again = checkout.press_place_order()  # the back button, or a second click
 
     assert first.url == reverse("checkout:thank-you")
     assert again.status_code == 302
-    assert Order.objects.count() == 1
+    assert again.url == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.number in checkout.client.get(again.url).content.decode()
     assert CardPayment.objects.count() == 1
+    charged = charged_intents(checkout.stripe, order.basket_id)
+    assert [i.id for i in charged] == [order.card_payment.intent_id]
 
 
 def authenticate_3ds(stripe_api, settings, intent_id: str, success: bool = True) -> None:
@@ -152,7 +156,8 @@ def test_an_unknown_payment_method_places_no_order(checkout, wrap):
     checkout.add(wrap)
     checkout.as_guest()
     checkout.ship()
-    checkout.client.post(reverse("checkout:preview"), {"payment_method": "pm_madeUp123"})
+    refused = checkout.client.post(reverse("checkout:preview"), {"payment_method": "pm_madeUp123"})
+    assert refused.status_code == 400
 
     response = checkout.place_order()
 

@@ -1,9 +1,11 @@
 """Pages for visitors without a session or a basket are cached whole for a second
 (shop/pagecache.py): a change still shows within that second, and what differs per
-response (the CSP nonce, the CSRF token, the comment form's token) differs."""
+response (the CSP nonce, the CSRF token, the comment form's token) differs.
+
+The page cache's clock is the test's own (`clock`): a copy's age never depends on
+how fast this machine renders."""
 
 import re
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -14,8 +16,11 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import F
 from django.test import Client, RequestFactory
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from oscar.apps.catalogue.models import Category
 from oscar.apps.partner.models import StockRecord
 
 from blog.content import ARTICLE_SLUG
@@ -27,6 +32,17 @@ pytestmark = pytest.mark.django_db
 
 ARTICLE = f"/blog/{ARTICLE_SLUG}/"
 PER_RESPONSE = re.compile(r'(nonce|name="csrfmiddlewaretoken" value|name="token" value)="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch, settings):
+    """The page cache's clock: it stands still unless the test moves it. Copies are
+    kept ten seconds, so the cache backend's own expiry (on the wall clock) plays
+    no part however slowly a test runs."""
+    settings.PAGE_CACHE_SECONDS = 10
+    now = SimpleNamespace(time=1000.0)
+    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: now.time))
+    return now
 
 
 @pytest.fixture
@@ -96,18 +112,37 @@ def test_a_cached_article_gives_every_reader_a_fresh_comment_form(client, site):
     assert Comment.objects.filter(author_name="Sam").count() == 2
 
 
-def test_a_stock_change_made_without_signals_shows_within_a_second(client, site, settings):
+def test_a_stock_change_made_without_signals_shows_once_the_copy_is_old(client, site, clock):
     url = site.get_absolute_url()
     assert "In stock (100 available)" in html(client.get(url))
-    cached_by = time.time()
 
     # As an order allocates stock: an UPDATE, no save(), no signal to invalidate anything.
     StockRecord.objects.filter(product=site).update(num_allocated=F("num_in_stock"))
-    time.sleep(max(0.0, cached_by + settings.PAGE_CACHE_SECONDS - time.time()))
+    assert "In stock (100 available)" in html(client.get(url))  # the cached copy
+    clock.time += 10
 
     page = html(client.get(url))
     assert "In stock" not in page
     assert "Unavailable" in page
+
+
+def test_a_slow_render_is_served_from_the_cache_for_its_full_time(client, site, clock):
+    """A render that takes 9 s of the copy's 10 (a loaded machine)."""
+
+    def slow(sender, template, **kwargs):
+        if template.name == "shop/home.html":
+            clock.time += 9
+
+    template_rendered.connect(slow)
+    try:
+        client.get("/")
+    finally:
+        template_rendered.disconnect(slow)
+    clock.time += 4
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert len(queries) == 0
 
 
 def test_visitors_with_a_basket_see_their_own_pages(client, site):
@@ -126,35 +161,34 @@ def test_other_query_strings_reach_the_view(client, site, query):
     assert len(queries) > 0
 
 
-def test_a_placeholder_written_in_a_comment_stays_text(client, site):
-    Comment.objects.create(
-        post=site_article(),
-        author_name="Robot",
-        email="robot@example.com",
-        body="[hole-0123456789abcdef:csrf_token:] and [hole-:csp_nonce:]",
-        status=Comment.Status.APPROVED,
-    )
-    client.get(ARTICLE)
-    assert "[hole-0123456789abcdef:csrf_token:]" in html(client.get(ARTICLE))
-
-
 def site_article():
     from blog.models import Post
 
     return Post.objects.get(slug=ARTICLE_SLUG)
 
 
-def test_a_placeholder_with_the_real_secret_and_an_unknown_name_stays_text(client, site):
-    forged = f"[hole-{pagecache._SECRET}:nope:]"
+def test_placeholders_written_in_a_comment_stay_text_with_a_public_secret_key(
+    client, site, settings
+):
+    """make run's SECRET_KEY is public: what a placeholder was made of then is known."""
+    settings.SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"
+    old_secret = salted_hmac("shop.pagecache", "placeholder").hexdigest()[:16]
+    forged = [
+        f"[hole-{old_secret}:comment_form_token:x]",
+        f"[hole-{old_secret}:csrf_token:]",
+        "[hole-0123456789abcdef:csp_nonce:]",
+        "[hole-:nope:]",
+    ]
     Comment.objects.create(
         post=site_article(),
         author_name="Robot",
         email="robot@example.com",
-        body=f"Look: {forged}",
+        body=" ".join(forged),
         status=Comment.Status.APPROVED,
     )
     for _ in range(2):  # rendered, then from the cache
-        assert forged in html(client.get(ARTICLE))
+        page = html(client.get(ARTICLE))
+        assert all(text in page for text in forged)
 
 
 def test_a_page_from_the_flatpage_fallback_under_a_cached_url_gets_real_tokens(client, site):
@@ -171,17 +205,13 @@ def test_a_page_from_the_flatpage_fallback_under_a_cached_url_gets_real_tokens(c
 
 
 def test_a_copy_is_renewed_in_the_second_half_and_never_served_past_its_time(
-    client, site, settings, monkeypatch
+    client, site, settings, clock
 ):
-    """With a clock the test moves: fresh copies are served, one request renews a
-    copy in the second half of its time while others still get it, and none is
-    served once its time is up."""
-    settings.PAGE_CACHE_SECONDS = 10  # long enough that the cache's own expiry plays no part
-    now = [1000.0]
-    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: now[0]))
+    """Fresh copies are served, one request renews a copy in the second half of its
+    time while others still get it, and none is served once its time is up."""
 
     def rendered(at: float) -> bool:
-        now[0] = at
+        clock.time = at
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/blog/").status_code == 200
         return len(queries) > 0
@@ -195,6 +225,45 @@ def test_a_copy_is_renewed_in_the_second_half_and_never_served_past_its_time(
     assert caches["pages"].add(f"{key}:renewing", 1, 10)  # another request is renewing it
     assert not rendered(1012)  # so this one still gets the copy from 1006
     assert rendered(1016)  # past its ten seconds: never served, renewing or not
+
+
+def cacheable_urls(site) -> dict[str, str]:
+    """One URL of each view the page cache stores, by view name."""
+    category = Category.objects.filter(product=site).first()
+    return {
+        "home": "/",
+        "blog:post_list": "/blog/",
+        "blog:post_detail": ARTICLE,
+        "catalogue:index": "/catalogue/",
+        "catalogue:category": category.get_absolute_url(),
+        "catalogue:detail": site.get_absolute_url(),
+    }
+
+
+def stored_copy(url: str, **cookies) -> tuple:
+    """What the page cache keeps of `url` once a visitor with `cookies` asked for it."""
+    caches["pages"].clear()
+    visitor = Client()
+    for name, value in cookies.items():
+        visitor.cookies[name] = value
+    response = visitor.get(url)
+    assert response.status_code == 200, url
+    key = pagecache.AnonymousPageCacheMiddleware._key(RequestFactory().get(url))
+    rendered_at, content_type, parts = caches["pages"].get(key)
+    return content_type, parts
+
+
+def test_two_visitors_store_the_same_bytes_for_every_cacheable_page(site, settings):
+    """Anything a page shows that differs per visitor (a session's, a cookie's, a
+    nonce) must be a placeholder, or one visitor's value would be served to all."""
+    urls = cacheable_urls(site)
+    assert set(urls) == settings.PAGE_CACHE_VIEWS, "add the new cacheable view here"
+    for view_name, url in urls.items():
+        first = stored_copy(url, csrftoken="a" * 32, comment_author="name=Ann")
+        second = stored_copy(url, csrftoken="b" * 32, comment_author="name=Bob")
+        assert first == second, view_name
+        assert len(first[1]) > 1, f"{view_name}: no placeholder at all (no nonce?)"
+        assert b"[hole-" not in b"".join(first[1][::3]), view_name
 
 
 def test_a_page_that_shows_a_message_or_varies_is_not_stored(rf, settings):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
 from tests.conftest import database_url
+from tests.shop.test_settings import PRODUCTION
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,6 +116,7 @@ def test_production_serves_hsts_and_secure_cookies_over_https_only():
         "SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789abcdefghijkl",
         "ALLOWED_HOSTS": "shop.example.com",
         "DATABASE_URL": database_url(),
+        **{k: v for k, v in PRODUCTION.items() if k.startswith("STRIPE_")},
     }
     result = subprocess.run(
         [sys.executable, "-m", "tests.shop.production_probe"],

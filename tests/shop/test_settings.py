@@ -9,13 +9,16 @@ PRODUCTION = {
     "SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789abcdefghijkl",
     "ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "sqlite:///:memory:",
+    "STRIPE_SECRET_KEY": "sk_live_51production0secret0key",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_51production0publishable0key",
+    "STRIPE_WEBHOOK_SECRET": "whsec_production0webhook0secret",
 }
 
 
 def manage(*args, **env):
     # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser fixture, fails the deploy check.
     unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    base = {k: v for k, v in os.environ.items() if k not in unset}
+    base = {k: v for k, v in os.environ.items() if k not in unset and not k.startswith("STRIPE_")}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

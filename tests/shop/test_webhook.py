@@ -71,7 +71,9 @@ def test_the_browser_coming_back_after_the_webhook_finds_the_order(
     back = checkout.client.post(reverse("checkout:payment-authentication"))
 
     assert back.status_code == 302
-    assert Order.objects.count() == 1
+    assert back.url == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.number in checkout.client.get(back.url).content.decode()
 
 
 @pytest.mark.parametrize("secret", ["whsec_wrong", "whsec_"])

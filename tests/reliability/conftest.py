@@ -1,0 +1,76 @@
+"""Faults on real services: private Redis servers that a test stops and starts
+(never the shared one), localstripe, worker processes."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import free_port, wait_for_port
+from tests.shop.conftest import checkout, localstripe_url, media_root, stripe_api, wrap  # noqa: F401
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, keeping nothing on disk."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> "RedisServer":
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        """Down, as a crashed or unreachable Redis: connections are refused."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+@pytest.fixture
+def redis_server():
+    if not shutil.which("redis-server"):
+        reason = "needs redis-server: apt-get install redis-server"
+        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broker(redis_server):
+    """The site queues its tasks on a private Redis, which the test may stop."""
+    from shop.celery import app
+
+    def use(url: str) -> None:
+        app.conf.broker_url = url
+        # The app keeps its connection pools: drop them, as after a fork.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url
+    use(redis_server.url())
+    yield redis_server
+    use(previous)
+
+
+@pytest.fixture
+def cache_server(redis_server, settings):
+    """The site's caches (default and pages) on a private Redis, which the test may stop."""
+    from shop.config import cache_config
+
+    settings.CACHES = {
+        "default": cache_config(redis_server.url(1)),
+        "pages": cache_config(redis_server.url(2)),
+    }
+    return redis_server
