@@ -1,5 +1,6 @@
 """Checks that keep comment robots out without bothering people: a signed,
-timestamped form token used once, and a per-address rate limit."""
+timestamped form token used once (the rate limit is shop.core.ratelimit's
+"blog.comment"), and the proof a returning commenter gives."""
 
 import secrets
 import time
@@ -64,14 +65,31 @@ def use_form_token_once(nonce: str) -> None:
         )
 
 
-def over_rate_limit(ip_address: str | None) -> bool:
-    """Count this address's comment posts in a fixed window (atomic in the cache)."""
-    limit, window = settings.BLOG_COMMENT_RATE_LIMIT
-    key = f"blog:comment-rate:{ip_address or 'unknown'}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.add(key, 1, timeout=window)
-        count = 1
-    return count > limit
+# --- Returning commenters ----------------------------------------------------------
+
+# Signed, so a visitor cannot claim comments written elsewhere.
+WRITTEN_COOKIE = "comments_written"
+WRITTEN_SALT = "blog.comments-written"
+WRITTEN_KEPT = 5
+
+
+def comments_written_here(request) -> list[int]:
+    """The comments this browser posted (the latest few), as its signed cookie says."""
+    value = request.get_signed_cookie(WRITTEN_COOKIE, default="", salt=WRITTEN_SALT)
+    return [int(pk) for pk in value.split(":") if pk.isdigit()][:WRITTEN_KEPT]
+
+
+def remember_comment_written(request, response, comment_id: int) -> None:
+    """Proof for the next comment that this browser wrote this one: a returning
+    commenter is someone whose approved comment came from here, never someone
+    who merely types the same email address."""
+    ids = [comment_id, *comments_written_here(request)][:WRITTEN_KEPT]
+    response.set_signed_cookie(
+        WRITTEN_COOKIE,
+        ":".join(map(str, ids)),
+        salt=WRITTEN_SALT,
+        max_age=365 * 24 * 60 * 60,
+        secure=not settings.DEBUG,
+        httponly=True,
+        samesite="Lax",
+    )

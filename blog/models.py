@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
@@ -7,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from blog.rendering import render_comment_body, render_post_body, split_embeds
+from shop.core.mailbox import same_mailbox
 
 
 class PostQuerySet(models.QuerySet):
@@ -86,10 +89,6 @@ class CommentQuerySet(models.QuerySet):
             shown |= models.Q(pk=preview_id, status=Comment.Status.PENDING)
         return self.filter(shown, post=post)
 
-    def by_returning_commenter(self, email: str):
-        """Approved comments written with this address before."""
-        return self.approved().filter(email=email)
-
 
 def thread(comments) -> list["Comment"]:
     """Arrange comments into a thread: the top-level ones, each with its `children`."""
@@ -152,13 +151,16 @@ class Comment(models.Model):
     def accepts_replies(self) -> bool:
         return self.status == self.Status.APPROVED and self.depth < self.MAX_DEPTH - 1
 
-    def moderation_status(self) -> "Comment.Status":
-        """WordPress's defaults: hold links and first-time commenters, trust returning ones."""
+    def moderation_status(self, *, written_here: Iterable[int] = ()) -> "Comment.Status":
+        """WordPress's defaults: hold links and first-time commenters, trust returning
+        ones: those whose approved comment this browser posted (`written_here`) with
+        the same mailbox. A typed address alone proves nothing."""
         if self.is_staff_reply:
             return self.Status.APPROVED
         if self.link_count >= self.MAX_LINKS:
             return self.Status.PENDING
-        if self.email and Comment.objects.by_returning_commenter(self.email).exists():
+        earlier = Comment.objects.approved().filter(pk__in=written_here)
+        if self.email and any(same_mailbox(c.email, self.email) for c in earlier):
             return self.Status.APPROVED
         return self.Status.PENDING
 

@@ -29,8 +29,13 @@ def submit_comment(
     ip_address: str | None,
     user_agent: str,
     by_staff: bool = False,
+    written_here: list[int] = (),
 ) -> Comment:
-    """Save a comment approved or held for moderation; staff hear about held ones."""
+    """Save a comment approved or held for moderation; staff hear about held ones.
+
+    `written_here`: the comments the same browser posted before (see
+    blog.antispam.comments_written_here), which make a returning commenter.
+    """
     comment = Comment(
         post=post,
         parent=parent,
@@ -42,7 +47,7 @@ def submit_comment(
         user_agent=user_agent[:255],
         is_staff_reply=by_staff,
     )
-    comment.status = comment.moderation_status()
+    comment.status = comment.moderation_status(written_here=written_here)
     comment.save()
     if comment.status == Comment.Status.PENDING:
         # robust: a broker outage is logged, not turned into an error page for a

@@ -8,12 +8,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from blog.antispam import over_rate_limit
+from blog.antispam import comments_written_here, remember_comment_written
 from blog.caching import THREAD_CACHE_SECONDS, comments_version
 from blog.embeds import body_with_products
 from blog.forms import CommentForm
 from blog.models import Comment, Post, thread
 from blog.services import submit_comment
+from shop.core.client import client_address
+from shop.core.ratelimit import client_limited
 
 COMMENTER_COOKIE = "comment_author"
 PREVIEW_SALT = "blog.comment-preview"
@@ -32,7 +34,7 @@ def post_detail(request, slug):
     post = get_object_or_404(Post.objects.published().select_related("author"), slug=slug)
     rate_limited = False
     if request.method == "POST":
-        if over_rate_limit(request.META.get("REMOTE_ADDR")):
+        if client_limited(request, "blog.comment"):
             # Shown again, unchecked and unsaved, so nothing the visitor typed is lost.
             rate_limited = True
             form = CommentForm(post=post, initial=request.POST.dict())
@@ -100,9 +102,10 @@ def _comment_posted(request, form):
         email=data["email"],
         website=data["website"],
         body=data["comment"],
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         by_staff=request.user.is_staff,
+        written_here=comments_written_here(request),
     )
     url = form.post.get_absolute_url()
     if comment.status == Comment.Status.APPROVED:
@@ -111,6 +114,7 @@ def _comment_posted(request, form):
         messages.info(request, _("Thank you, your comment is awaiting moderation."))
         url += "?" + urlencode({"unapproved": signing.dumps(comment.pk, salt=PREVIEW_SALT)})
     response = redirect(f"{url}#comment-{comment.pk}")
+    remember_comment_written(request, response, comment.pk)
     if data["remember"]:
         # Read by the page's script to fill the form in; never rendered by the server.
         details = {"name": data["name"], "email": data["email"], "url": data["website"]}

@@ -1,6 +1,7 @@
 from django import forms
 
 from newsletter.models import CONSENT_TEXT
+from shop.core.mailbox import validate_mailbox
 
 
 class SignupForm(forms.Form):
@@ -13,6 +14,8 @@ class SignupForm(forms.Form):
             "max_length": "That address is too long: email addresses have at most 254 characters.",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        # One mailbox, one subscriber: spellings we cannot tell the mailbox of are refused.
+        validators=[validate_mailbox],
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,
@@ -21,16 +24,6 @@ class SignupForm(forms.Form):
     # A honeypot: hidden from people, filled in by bots.
     website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        # Look-alike letters from other scripts (a Cyrillic "а" for a Latin "a")
-        # could make one mailbox look like many.
-        if not email.isascii():
-            raise forms.ValidationError(
-                "Please type the address with plain letters (a-z), digits and . _ + - only."
-            )
-        return email
 
     def clean_source(self):
         source = self.cleaned_data["source"]

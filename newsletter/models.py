@@ -1,10 +1,9 @@
-from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 from oscar.apps.voucher.models import Voucher
 
-GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+from shop.core.mailbox import is_disposable, mailbox
 
 # The consent the signup box asks for. Change the version whenever the text changes:
 # each consent record keeps the exact text the subscriber agreed to.
@@ -13,19 +12,6 @@ CONSENT_TEXT = (
     "Yes, email me the SimplyJnJ newsletter (pain management, health & fitness) and my "
     "10%-off coupon. I can unsubscribe at any time with one click."
 )
-
-
-def normalise_email(email: str) -> str:
-    """The one address a mailbox is known by, so a coupon cannot be farmed with aliases.
-
-    Lowercase; drop "+tags" everywhere and, for Gmail (which ignores dots), the dots;
-    googlemail.com is gmail.com.
-    """
-    local, _, domain = email.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0]
-    if domain in GMAIL_DOMAINS:
-        local, domain = local.replace(".", ""), "gmail.com"
-    return f"{local}@{domain}"
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -66,17 +52,13 @@ class Subscriber(models.Model):
         return self.email
 
     def save(self, *args, **kwargs):
-        self.email_normalised = normalise_email(self.email)
+        self.email_normalised = mailbox(self.email)
         super().save(*args, **kwargs)
-
-    @property
-    def domain(self) -> str:
-        return self.email_normalised.rpartition("@")[2]
 
     @property
     def may_have_coupon(self) -> bool:
         """Throwaway mailboxes get the newsletter but never a coupon."""
-        return self.domain not in DISPOSABLE_DOMAINS
+        return not is_disposable(self.email_normalised)
 
     def confirm(self) -> None:
         self.status = self.Status.CONFIRMED

@@ -28,8 +28,8 @@ from newsletter.models import (
     Delivery,
     NewsletterIssue,
     Subscriber,
-    normalise_email,
 )
+from shop.core.mailbox import mailbox
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def subscriber_signup(*, email: str, ip_address: str | None, source: str) -> Sub
     whether an address is subscribed.
     """
     subscriber, _ = Subscriber.objects.select_for_update().get_or_create(
-        email_normalised=normalise_email(email),
+        email_normalised=mailbox(email),
         defaults={"email": email},
     )
     Consent.objects.create(

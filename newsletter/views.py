@@ -7,9 +7,9 @@ from oscar.apps.basket.views import VoucherAddView
 
 from newsletter import services, tokens
 from newsletter.forms import SignupForm
-from newsletter.ratelimit import client_ip, too_many
+from shop.core.client import client_address
+from shop.core.ratelimit import client_limited
 
-SIGNUPS_PER_IP_PER_HOUR = 10
 CHECK_INBOX = (
     "Check your inbox to confirm. We have sent you an email: click the link in it to "
     "confirm your subscription and get your 10%-off code."
@@ -41,7 +41,7 @@ def signup_page(request, form: SignupForm, status: int = 200):
 def signup(request):
     if request.method == "GET":
         return signup_page(request, SignupForm())
-    if too_many(f"signup:{client_ip(request)}", limit=SIGNUPS_PER_IP_PER_HOUR, window=3600):
+    if client_limited(request, "newsletter.signup"):
         return rate_limited(
             request,
             "You have signed up many times in the last hour. Please try again later.",
@@ -55,7 +55,7 @@ def signup(request):
     if not form.is_bot:
         services.subscriber_signup(
             email=form.cleaned_data["email"],
-            ip_address=client_ip(request) or None,
+            ip_address=client_address(request),
             source=form.cleaned_data["source"],
         )
     # The same answer for a new, pending, confirmed or unsubscribed address.

@@ -5,6 +5,13 @@ class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = "SimplyJnJ shop"
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from shop.core.accounts import clear_failures_on_login
+
+        user_logged_in.connect(clear_failures_on_login, dispatch_uid="shop.clear_login_failures")
+
     def load_site_content(self) -> str:
         from shop.content import load
 

@@ -5,6 +5,8 @@ environment (see README.md, "Configuration"). The defaults are for `make run`:
 SQLite, a filesystem Celery broker and emails written to files, all under var/.
 """
 
+from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,20 +52,20 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     # Oscar, wired as its "Building your own shop" guide says.
-    "oscar.config.Shop",
+    "shop.oscar_shop.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
-    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "shop.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "oscar.apps.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "shop.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "csp",
+    "axes",
     # Ours.
     "shop",
     "blog",
@@ -114,11 +117,16 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "newsletter.middleware.VoucherAttemptLimitMiddleware",
+    "shop.core.middleware.PrivatePagesMiddleware",
+    # Answers a sign-in refused by the lockout (django-axes).
+    "axes.middleware.AxesMiddleware",
     # Last, so a cached page skips only URL resolution and the view (see shop/pagecache.py).
     "shop.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (storefront, checkout, dashboard, admin) while locked out.
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -305,6 +313,10 @@ OSCAR_SHOP_NAME = "SimplyJnJ"
 OSCAR_SHOP_TAGLINE = "Health products for a speedy recovery"
 OSCAR_DEFAULT_CURRENCY = "USD"
 OSCAR_ALLOW_ANON_CHECKOUT = True
+# Reviews come from signed-in customers and wait for staff approval in the dashboard
+# (Dashboard > Catalogue > Reviews); only approved ones are shown and rated.
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_MODERATE_REVIEWS = True
 OSCAR_HOMEPAGE = reverse_lazy("home")
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
@@ -329,7 +341,7 @@ PAGE_CACHE_VIEWS = {
     "catalogue:detail",
 }
 # Cookies no cached page depends on: any other cookie makes the request pass by the cache.
-PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author"]
+PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author", "comments_written"]
 # What a cached page fills in per response: {name: "dotted.path.to(request, *args)"}.
 PAGE_CACHE_HOLES = {
     "csrf_token": "django.middleware.csrf.get_token",
@@ -337,14 +349,64 @@ PAGE_CACHE_HOLES = {
     "comment_form_token": "blog.antispam.issue_form_token_for",
 }
 
+# --- Clients and limits (shop/core/) ----------------------------------------
+
+# The proxies in front of the site whose X-Forwarded-For entries are believed: how
+# many there are ("1" for one nginx), or the networks they live in
+# ("10.0.0.0/8,127.0.0.1"). Empty (the default): the header is ignored, since any
+# client can send one, and the client is the connection's peer.
+_trusted_proxies = env.str("TRUSTED_PROXIES", default="").strip()
+if _trusted_proxies.isdigit():
+    TRUSTED_PROXIES = int(_trusted_proxies)
+else:
+    TRUSTED_PROXIES = [cidr.strip() for cidr in _trusted_proxies.split(",") if cidr.strip()]
+    for _cidr in TRUSTED_PROXIES:
+        try:
+            ip_network(_cidr, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {_cidr!r} is neither a count nor an address or network"
+            ) from None
+
+# {name: (hits, seconds)}: at most `hits` per client (and per other key where the
+# code says) in a window that starts at the first hit and lasts `seconds`.
+RATE_LIMITS = {
+    # Newsletter signups per client address.
+    "newsletter.signup": (10, 60 * 60),
+    # Voucher codes tried in the basket per client address and per session.
+    "voucher.try": (10, 15 * 60),
+    # Comment posts per client address.
+    "blog.comment": (5, 60),
+    # Product reviews written per client address.
+    "reviews.add": (5, 60 * 60),
+    # Registrations per client address (each one sends an email).
+    "account.register": (10, 60 * 60),
+}
+
+# Sign-in lockout (django-axes) on every login form: after LOGIN_FAILURE_LIMIT
+# failed attempts for one account, or from one client address, sign-in is refused
+# for LOGIN_LOCKOUT_MINUTES. Signing in (or resetting the password, which signs
+# in) clears the account's failures.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The lockout ends when the page says it does, whatever an attacker keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "shop.core.client.client_address"
+AXES_USERNAME_CALLABLE = "shop.core.accounts.login_name"
+AXES_LOCKOUT_CALLABLE = "shop.core.accounts.locked_out"
+
+# Pages under these paths hold a visitor's own data: sent with
+# `Cache-Control: private, no-store` (as is every page for a signed-in visitor).
+PRIVATE_PATH_PREFIXES = ("/basket/", "/checkout/", "/accounts/", "/dashboard/", "/wishlists/")
+
 # --- Blog comments (blog/) ---------------------------------------------------
 
 # A comment form sent sooner than this after the page was shown is refused as automated.
 BLOG_COMMENT_MIN_SECONDS = env.float("BLOG_COMMENT_MIN_SECONDS", default=3)
 # How long a shown comment form stays valid (seconds).
 BLOG_COMMENT_FORM_MAX_AGE = 24 * 60 * 60
-# At most this many comment posts per IP address per window (seconds).
-BLOG_COMMENT_RATE_LIMIT = (5, 60)
 
 # --- Security ---------------------------------------------------------------
 
@@ -394,12 +456,28 @@ PERMISSIONS_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "filters": {"cache_outage": {"()": "shop.config.OneLineCacheWarning"}},
+    # Lines about a request name its client as shop.core.client sees it (not the proxy).
+    "filters": {
+        "client": {"()": "shop.core.client.ClientAddressFilter"},
+        "cache_outage": {"()": "shop.config.OneLineCacheWarning"},
+    },
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "request": {"format": "%(levelname)s %(name)s: %(message)s (client %(client)s)"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "formatter": "request",
+            "filters": ["client"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"handlers": ["requests"], "propagate": False},
+        "django.security": {"handlers": ["requests"], "propagate": False},
         "shop.cache": {"filters": ["cache_outage"]},
     },
 }

@@ -1,5 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout import forms as oscar_forms
+
+from shop.core.mailbox import validate_mailbox
 
 
 class CardPaymentForm(forms.Form):
@@ -15,3 +18,12 @@ class CardPaymentForm(forms.Form):
             "max_length": _("We could not read your card details. Please enter them again."),
         },
     )
+
+
+class GatewayForm(oscar_forms.GatewayForm):
+    """The guest's email, by the site's identity rule like every form that takes one."""
+
+    def clean_username(self):
+        email = super().clean_username()
+        validate_mailbox(email)
+        return email

@@ -337,3 +337,11 @@ def stripe_webhook(request):
     ) as exc:
         logger.warning("Webhook for %s placed no order: %s", payment.intent_id, exc)
     return HttpResponse("ok")
+
+
+class IndexView(views.IndexView):
+    """Oscar's first step. Its "returning customer" sign-in passes the request on, as
+    the sign-in lockout (django-axes) needs to count and refuse attempts."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from oscar.apps.partner.models import StockRecord
 
 from blog.models import Comment
-from tests.blog.conftest import comment_data
+from tests.blog.conftest import become_returning_commenter, comment_data
 from tests.blog.factories import CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
@@ -49,7 +49,7 @@ def test_approving_in_the_admin_shows_the_comment_on_the_next_view(client, artic
 
 
 def test_a_comment_posted_by_a_returning_commenter_shows_at_once(client, article):
-    CommentFactory(post=article, email="priya@example.com")
+    become_returning_commenter(client, article, email="priya@example.com")
     thread_of(client, article)
 
     client.post(article.get_absolute_url(), comment_data(article, comment="Ice, then stretch."))

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from blog.antispam import issue_form_token
 from blog.models import Comment
-from tests.blog.conftest import comment_data, parse, text_of
+from tests.blog.conftest import become_returning_commenter, comment_data, parse, text_of
 from tests.blog.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_a_first_time_commenter_is_held_for_moderation(client, article):
 
 
 def test_a_returning_commenter_is_approved_at_once(client, article):
-    CommentFactory(post=article, email="priya@example.com", status=Comment.Status.APPROVED)
+    become_returning_commenter(client, article, email="priya@example.com")
 
     response = post_comment(client, article, email="Priya@Example.com")
 
@@ -52,18 +52,18 @@ def test_a_returning_commenter_is_approved_at_once(client, article):
 
 @pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM])
 def test_earlier_comments_that_were_not_approved_do_not_count(client, article, status):
-    CommentFactory(post=article, email="priya@example.com", status=status)
+    post_comment(client, article, comment="My first comment here.")
+    Comment.objects.filter(body="My first comment here.").update(status=status)
     post_comment(client, article)
     assert Comment.objects.filter(body__startswith="Icing").get().status == "pending"
 
 
 def test_a_comment_with_two_links_is_held_even_from_a_returning_commenter(client, article):
-    CommentFactory(post=article, email="priya@example.com")
+    become_returning_commenter(client, article, email="priya@example.com")
     one_link = "My plan: https://runs.example/plan"
     two_links = one_link + " and www.example.org/stretches"
 
     post_comment(client, article, comment=one_link)
-    client.cookies.clear()
     post_comment(client, article, comment=two_links)
 
     assert Comment.objects.get(body=one_link).status == Comment.Status.APPROVED
@@ -178,7 +178,7 @@ def test_a_reply_goes_under_its_parent(client, article):
     assert "Reply to David" in form_page
     assert f'name="parent" id="comment-parent" value="{david.pk}"' in form_page
 
-    CommentFactory(post=article, email="priya@example.com")  # a returning commenter
+    become_returning_commenter(client, article, email="priya@example.com")
     response = post_comment(client, article, parent=str(david.pk), comment="Same for me!")
 
     reply = Comment.objects.get(body="Same for me!")

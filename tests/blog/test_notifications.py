@@ -4,7 +4,7 @@ from django.core import mail
 from blog import services
 from blog.models import Comment
 from blog.tasks import notify_staff_of_held_comment
-from tests.blog.conftest import comment_data
+from tests.blog.conftest import become_returning_commenter, comment_data
 from tests.blog.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_staff_are_emailed_once_about_a_held_comment(
 def test_an_approved_comment_sends_no_email(
     client, article, moderator, celery_eager, django_capture_on_commit_callbacks
 ):
-    CommentFactory(post=article, email="priya@example.com")
+    become_returning_commenter(client, article, email="priya@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(article.get_absolute_url(), comment_data(article))
     assert mail.outbox == []

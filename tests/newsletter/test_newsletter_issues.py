@@ -244,7 +244,7 @@ def test_each_reader_of_a_batch_gets_their_own_address_links_and_message_id(
             "ada@example.com",
             "tom=jones@example.com",
             "o'neil@example.com",
-            "jörg@exämple.de",
+            "ben&jerry@example.com",
         ]
     ]
     issue, ids = queued_issue(readers)

@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 import html5lib
 import pytest
 from django.urls import reverse
-from oscar.apps.catalogue.reviews.models import ProductReview
 
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
 from blog.models import Post
+from shop.catalogue.reviews.models import ProductReview
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ def _localstripe_server():
     """A localstripe server of this test process, forgetting everything when it ends."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        [sys.executable, "-m", "shop.localstripe", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
