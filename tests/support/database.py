@@ -21,7 +21,9 @@ a second, where checking that they are there takes a fifth of that).
 """
 
 import hashlib
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,18 +45,47 @@ def pytest_configure(config):
     _empty_tables_with_delete()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session):
-    """`--create-db`: drop the templates, once, before any test process builds one."""
+    """Build the template once, in the process that starts the test processes, before
+    they start, so that no test's timeout counts the migrations. `--create-db`
+    drops the templates first."""
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
     config = session.config
     if connection.vendor != "postgresql" or hasattr(config, "workerinput"):
         return
-    if config.getvalue("create_db"):
-        with config.stash[blocking_manager_key].unblock(), connection._nodb_cursor() as cursor:
-            for template in _database_names(cursor, _templates_of(_base_name(connection))):
-                cursor.execute(f"DROP DATABASE IF EXISTS {_quote(template)} WITH (FORCE)")
+    from django.conf import settings
+
+    original = connection.settings_dict["NAME"]
+    with config.stash[blocking_manager_key].unblock():
+        base = _base_name(connection)
+        if config.getvalue("create_db"):
+            with connection._nodb_cursor() as cursor:
+                for template in _database_names(cursor, _templates_of(base)):
+                    cursor.execute(f"DROP DATABASE IF EXISTS {_quote(template)} WITH (FORCE)")
+        with _lock(connection, base) as cursor:
+            _migrated_template(connection, base, verbosity=config.option.verbose)
+            # Clones left by runs that were killed (their process is gone).
+            for name in _database_names(cursor, _quote_like(base) + "\\_%\\_%"):
+                pid = name.rsplit("_", 1)[-1]
+                if "_migrated_" not in name and pid.isdigit() and not _alive(int(pid)):
+                    cursor.execute(f"DROP DATABASE IF EXISTS {_quote(name)} WITH (FORCE)")
+        # Building it pointed this process's settings at the template: point them back.
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = original
+
+
+@contextmanager
+def _lock(connection, base: str):
+    """One process at a time builds the template or clones it (across test runs too)."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [base])
+        try:
+            yield cursor
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [base])
 
 
 def _empty_tables_with_delete():
@@ -107,9 +138,23 @@ def _base_name(connection) -> str:
     )
 
 
+def _quote_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+
+
 def _templates_of(base: str) -> str:
     """A LIKE pattern for the names of the templates built for `base`."""
-    return base.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "\\_migrated\\_%"
+    return _quote_like(base) + "\\_migrated\\_%"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _migrated_template(connection, base: str, *, verbosity: int) -> str:
@@ -157,18 +202,15 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
 
     original = connection.settings_dict["NAME"]
     base = _base_name(connection)
+    # Unique to this run's process: two runs on one database server never share a clone.
     worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
-    clone = f"{base}_{worker}"
+    clone = f"{base}_{worker}_{os.getpid()}"
     with django_db_blocker.unblock():
-        with connection._nodb_cursor() as lock:
-            # One process at a time builds the template or clones it.
-            lock.execute("SELECT pg_advisory_lock(hashtext(%s))", [base])
-            try:
-                template = _migrated_template(connection, base, verbosity=verbosity)
-                lock.execute(f"DROP DATABASE IF EXISTS {_quote(clone)} WITH (FORCE)")
-                lock.execute(f"CREATE DATABASE {_quote(clone)} TEMPLATE {_quote(template)}")
-            finally:
-                lock.execute("SELECT pg_advisory_unlock(hashtext(%s))", [base])
+        with _lock(connection, base) as cursor:
+            # Built already by pytest_sessionstart, unless this process started alone.
+            template = _migrated_template(connection, base, verbosity=verbosity)
+            cursor.execute(f"DROP DATABASE IF EXISTS {_quote(clone)} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {_quote(clone)} TEMPLATE {_quote(template)}")
         connection.close()
         settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = clone
 
