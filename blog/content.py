@@ -84,7 +84,13 @@ def load() -> str:
         values["body"] = (CONTENT_DIR / f"{spec['slug']}.md").read_text(encoding="utf-8")
         values["author"] = author
         values["status"] = Post.Status.PUBLISHED
-        posts[spec["slug"]], changed = _save_if_changed(Post, {"slug": spec["slug"]}, values)
+        post, changed = _save_if_changed(Post, {"slug": spec["slug"]}, values)
+        if changed:
+            # The article's own date, not the load's: feeds and the sitemap show it.
+            # (A queryset update, as `updated_at` is set on every save.)
+            Post.objects.filter(pk=post.pk).update(updated_at=spec["published_at"])
+            post.updated_at = spec["published_at"]
+        posts[spec["slug"]] = post
         saved += changed
 
     article = posts[ARTICLE_SLUG]

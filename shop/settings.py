@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    # Django's own widget templates, for FORM_RENDERER.
+    "django.forms",
     # Third-party apps Oscar depends on.
     "widget_tweaks",
     "haystack",
@@ -103,6 +105,8 @@ SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Oscar's dashboard: its inline handlers, by hash (shop/core/middleware.py).
+    "shop.core.middleware.DashboardInlineHandlersMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages (whitenoise serves static files compressed already). Django
@@ -155,6 +159,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render with the templates above, so the site's own copies apply
+# (e.g. the dashboard's image widget without inline handlers).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data -------------------------------------------------------------------
 

@@ -36,3 +36,49 @@ def test_health_check_answers_without_touching_the_database(client, django_asser
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_account_pages_head_themselves_with_their_own_title(client):
+    import html5lib
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("p", "p@example.com", "a-Long-pass-42")
+    client.force_login(user)
+    for name, heading in (
+        ("customer:profile-view", "Profile"),
+        ("customer:order-list", "Order History"),
+    ):
+        document = html5lib.parse(client.get(reverse(name)).content, namespaceHTMLElements=False)
+        assert "".join(document.find(".//h1").itertext()).strip() == heading
+        crumb = document.find(".//li[@aria-current='page']")
+        assert "".join(crumb.itertext()).strip().casefold() == heading.casefold()
+        assert document.find(".//title").text.startswith(f"{heading} | Account")
+
+
+def test_the_order_status_link_asks_for_the_email_then_shows_the_order(client, checkout, wrap):
+    import html5lib
+    from oscar.apps.order.models import Order
+
+    checkout.up_to_payment(wrap)
+    checkout.place_order()
+    order = Order.objects.get()
+    url = reverse(
+        "customer:anon-order",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+    visitor = type(client)()
+    form_page = visitor.get(url, follow=True)
+    document = html5lib.parse(form_page.content, namespaceHTMLElements=False)
+    assert "".join(document.find(".//h1").itertext()).strip() == f"See your order {order.number}"
+    assert document.find(".//form[@id='anon_order_form']") is not None
+
+    wrong = visitor.post(form_page.request["PATH_INFO"], {"email": "someone@example.com"})
+    assert wrong.status_code == 200
+    assert "Order not found" in wrong.content.decode()
+
+    shown = visitor.post(form_page.request["PATH_INFO"], {"email": order.guest_email}, follow=True)
+    html = shown.content.decode()
+    assert f"Order {order.number}" in html
+    assert wrap.get_title() in html
+    assert "$39.95" in html  # the wrap and standard shipping
+    assert "excl. tax" not in html and "inc. tax" not in html
