@@ -110,7 +110,20 @@ def check_payment_method(*, payment_method_id: str, setup_intent_ids: list[str])
     raise PaymentFailed(_("We could not use that card. Please enter your card details again."))
 
 
-def checkout_details(submission: dict, guest_email: str | None) -> dict:
+def card_label(payment_method_id: str) -> str:
+    """How the shopper knows the card: "Visa card ending 4242"; "" if Stripe cannot say."""
+    try:
+        card = stripe_client().v1.payment_methods.retrieve(payment_method_id).card
+        return _("%(brand)s card ending %(last4)s") % {
+            "brand": str(card.brand).replace("_", " ").title(),
+            "last4": card.last4,
+        }
+    except (stripe.StripeError, AttributeError):
+        logger.warning("No card details for PaymentMethod %s", payment_method_id)
+        return ""
+
+
+def checkout_details(submission: dict, guest_email: str | None, card_label: str = "") -> dict:
     """What placing the order needs besides the basket, as JSON."""
     address = submission["shipping_address"]
     fields = {
@@ -124,6 +137,7 @@ def checkout_details(submission: dict, guest_email: str | None) -> dict:
                 "guest_email": guest_email,
                 "shipping_address": fields,
                 "shipping_method": submission["shipping_method"].code,
+                "card_label": card_label,
             },
             default=str,
         )
@@ -373,6 +387,7 @@ def _place_paid_order(*, payment_id: int, intent) -> Order:
         amount_debited=total.incl_tax,
         currency=total.currency,
         reference=intent.id,
+        label=details.get("card_label", ""),
     )
     order.set_status(PAID)
     basket.submit()

@@ -73,6 +73,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         basket = self.request.basket
         if self.preview:
             ctx["basket_token"] = signing.dumps(basket.id, salt=BASKET_SALT)
+            ctx["card_label"] = self.checkout_session.card_label()
         else:
             try:
                 intent = services.create_setup_intent(basket_id=basket.id)
@@ -126,7 +127,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
             response = self.render_payment_details(request, error=error)
             response.status_code = 400
             return response
-        self.checkout_session.pay_by(form.cleaned_data["payment_method"])
+        payment_method = form.cleaned_data["payment_method"]
+        self.checkout_session.pay_by(payment_method, services.card_label(payment_method))
         return redirect("checkout:preview")
 
     def handle_place_order_submission(self, request):
@@ -143,7 +145,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 currency=total.currency,
                 payment_method_id=self.checkout_session.payment_method(),
                 checkout=services.checkout_details(
-                    submission, submission["order_kwargs"].get("guest_email")
+                    submission,
+                    submission["order_kwargs"].get("guest_email"),
+                    self.checkout_session.card_label(),
                 ),
             )
         except services.PaymentFailed as exc:

@@ -47,10 +47,10 @@ def journey(page, product):
     yield "checkout-address"
     page.get_by_label("First name").fill("Jo")
     page.get_by_label("Last name").fill("Runner")
-    page.get_by_label("First line of address").fill("12 Trail Road")
+    page.get_by_label("Street address").fill("12 Trail Road")
     page.get_by_label("City").fill("Portland")
-    page.get_by_label("State/County").fill("OR")
-    page.get_by_label("Post/Zip-code").fill("97201")
+    page.get_by_label("State").select_option("OR")
+    page.get_by_label("ZIP code").fill("97201")
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/checkout/shipping-method/")
     yield "checkout-shipping"

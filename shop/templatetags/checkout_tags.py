@@ -1,0 +1,44 @@
+"""What the checkout's step bar and order summary need to know."""
+
+from django import template
+from oscar.apps.checkout.calculators import OrderTotalCalculator
+
+from shop.shipping.repository import Repository
+
+register = template.Library()
+
+
+def _basket(context):
+    """The basket being checked out, or after the order its submitted basket."""
+    order = context.get("order")
+    if order is not None and order.basket_id:
+        basket = order.basket
+        basket.strategy = context["request"].strategy
+        return basket
+    return context.get("basket")
+
+
+@register.simple_tag(takes_context=True)
+def shipping_choice_offered(context) -> bool:
+    """Whether the shopper is (or was) asked to choose a shipping method: with only
+    one method for the basket, Oscar picks it and skips the step."""
+    basket = _basket(context)
+    if basket is None:
+        return False
+    return len(Repository().get_available_shipping_methods(basket)) > 1
+
+
+@register.simple_tag(takes_context=True)
+def checkout_totals(context) -> dict:
+    """Shipping and total for the summary: the method chosen, or before there is
+    one (the address step) the one Oscar would pick, from Oscar's calculators."""
+    basket = context["basket"]
+    method = context.get("shipping_method") or Repository().get_default_shipping_method(
+        basket=basket, shipping_addr=None
+    )
+    charge = method.calculate(basket)
+    return {
+        "shipping_method": method,
+        "shipping_charge": charge,
+        "order_total": OrderTotalCalculator().calculate(basket, charge),
+    }
