@@ -1,8 +1,10 @@
-"""What the checkout's step bar and order summary need to know."""
+"""What the checkout's step bar, its order summary and the product page say about
+shipping, from the shop's shipping methods and Oscar's calculators."""
 
 from django import template
 from oscar.apps.checkout.calculators import OrderTotalCalculator
 
+from shop.shipping.methods import FREE_SHIPPING_THRESHOLD, Standard
 from shop.shipping.repository import Repository
 
 register = template.Library()
@@ -41,4 +43,14 @@ def checkout_totals(context) -> dict:
         "shipping_method": method,
         "shipping_charge": charge,
         "order_total": OrderTotalCalculator().calculate(basket, charge),
+    }
+
+
+@register.simple_tag
+def shipping_terms() -> dict:
+    """What shipping costs and how long it takes, from the shop's shipping methods."""
+    return {
+        "standard_charge": Standard.charge_incl_tax,
+        "free_over": FREE_SHIPPING_THRESHOLD,
+        "days": Standard.business_days,
     }
