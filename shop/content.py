@@ -20,6 +20,8 @@ from oscar.apps.catalogue.models import (
 )
 from oscar.apps.partner.models import Partner, StockRecord
 
+from shop.pages import load as load_pages
+
 WRAP_UPC = "SJNJ-ICE-WRAP-01"
 WRAP_IMAGE = (
     Path(__file__).resolve().parent / "static" / "shop" / "img" / "cold-therapy-ice-gel-wrap.png"
@@ -53,7 +55,8 @@ def load() -> str:
         defaults={"domain": settings.SITE_DOMAIN, "name": settings.OSCAR_SHOP_NAME},
     )
     wrap = load_catalogue()
-    return f"site {site.domain}; product {wrap.upc}"
+    pages = load_pages()
+    return f"site {site.domain}; product {wrap.upc}; {pages}"
 
 
 def load_catalogue() -> Product:

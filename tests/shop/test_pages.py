@@ -82,3 +82,32 @@ def test_the_order_status_link_asks_for_the_email_then_shows_the_order(client, c
     assert wrap.get_title() in html
     assert "$39.95" in html  # the wrap and standard shipping
     assert "excl. tax" not in html and "inc. tax" not in html
+
+
+def test_every_page_has_a_search_box_and_the_footer_links(client):
+    call_command("load_site_content")
+    html = client.get(reverse("home")).content.decode()
+    assert f'action="{reverse("search:search")}"' in html
+    assert 'role="search"' in html
+    for path in ("/blog/", "/shipping-returns/", "/privacy/", "/contact/", "/about/"):
+        assert f'href="{path}"' in html
+    for path, heading in (
+        ("/shipping-returns/", "Shipping and returns"),
+        ("/contact/", "Contact us"),
+        ("/about/", "About SimplyJnJ"),
+    ):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert f"<h1>{heading}</h1>" in " ".join(page.content.decode().split()).replace(
+            "<h1> ", "<h1>"
+        ).replace(" </h1>", "</h1>")
+    assert "$5.95" in client.get("/shipping-returns/").content.decode()
+
+
+def test_staff_edits_to_the_footer_pages_survive_loading_the_content_again():
+    from django.contrib.flatpages.models import FlatPage
+
+    call_command("load_site_content")
+    FlatPage.objects.filter(url="/about/").update(content="<p>Our own words.</p>")
+    call_command("load_site_content")
+    assert FlatPage.objects.get(url="/about/").content == "<p>Our own words.</p>"
