@@ -168,7 +168,7 @@ def start_payment(
     if status != Basket.OPEN:
         payment = CardPayment.objects.filter(basket=basket).first()
         if payment is None:
-            raise PaymentFailed(_("This basket is no longer open. Please try again."))
+            raise PaymentFailed(_("This cart is no longer open. Please try again."))
         return payment
     try:
         intent = stripe_client().v1.payment_intents.create(
@@ -341,7 +341,7 @@ def _place_paid_order(*, payment_id: int, intent) -> Order:
         return payment.order
     basket = Basket.objects.select_for_update().filter(pk=payment.basket_id).first()
     if basket is None or basket.status == Basket.SUBMITTED:
-        raise UnableToPlaceOrder(_("This basket has already been paid for."))
+        raise UnableToPlaceOrder(_("This cart has already been paid for."))
 
     details = payment.checkout
     user = get_user_model().objects.get(pk=payment.user_id) if payment.user_id else AnonymousUser()

@@ -2,7 +2,10 @@
 shipping, from the shop's shipping methods and Oscar's calculators."""
 
 from django import template
+from django.utils.translation import gettext as _
 from oscar.apps.checkout.calculators import OrderTotalCalculator
+from oscar.apps.offer.models import Benefit
+from oscar.templatetags.currency_filters import currency
 
 from shop.shipping.methods import FREE_SHIPPING_THRESHOLD, Standard
 from shop.shipping.repository import Repository
@@ -54,3 +57,17 @@ def shipping_terms() -> dict:
         "free_over": FREE_SHIPPING_THRESHOLD,
         "days": Standard.business_days,
     }
+
+
+@register.filter
+def coupon_terms(voucher) -> str:
+    """What a coupon takes off, in a shopper's words: "10% off", "$5.00 off"."""
+    offer = voucher.offers.first()
+    if offer is None:
+        return ""
+    benefit = offer.benefit
+    if benefit.type == Benefit.PERCENTAGE:
+        return _("%(value)s%% off") % {"value": f"{benefit.value.normalize():f}"}
+    if benefit.type == Benefit.FIXED:
+        return _("%(amount)s off") % {"amount": currency(benefit.value)}
+    return ""
