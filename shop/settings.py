@@ -178,6 +178,9 @@ CACHES = {
     # enough, and kept apart from the default cache's rate limits and used tokens.
     "pages": cache_config(env.str("PAGE_CACHE_URL", default="locmemcache://pages")),
 }
+# Sessions read from the default cache, written through to the database: a visitor with
+# a session costs no query for it, and every host sharing the cache and database sees it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "shop.cache"
 
@@ -348,6 +351,11 @@ PAGE_CACHE_HOLES = {
     "csp_nonce": "shop.pagecache.csp_nonce",
     "comment_form_token": "blog.antispam.issue_form_token_for",
 }
+
+# The header's basket is cached under a key of its lines, prices and vouchers; offers
+# have no time of change, so a new or edited offer shows there within this many seconds
+# (shop/templatetags/basket_keys.py). The basket page and checkout apply offers afresh.
+BASKET_FRAGMENT_SECONDS = 60
 
 # --- Clients and limits (shop/core/) ----------------------------------------
 
