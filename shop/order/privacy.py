@@ -108,11 +108,10 @@ def erase_orders(box: str, *, remove_text: bool = False) -> list[str]:
     cutoff = retention_cutoff(timezone.now())
     expired = [o.pk for o in orders if o.date_placed < cutoff]
     Order.objects.filter(pk__in=[o.pk for o in orders]).update(guest_email="")
-    for payment in payments:
-        payment.checkout = {**payment.checkout, "guest_email": None}
-        if payment.order_id is None:  # no order, no record to keep
-            payment.checkout = {}
-        payment.save(update_fields=["checkout"])
+    # What a payment kept to place its order is not needed once it is placed or failed;
+    # a payment still settling keeps it for a minute or two, until its order exists.
+    settled = [p.pk for p in payments if p.status != CardPayment.Status.PENDING]
+    CardPayment.objects.filter(pk__in=settled).update(checkout={}, user=None)
     anonymised = _anonymise(expired)
     kept = len(orders) - anonymised
     return [
