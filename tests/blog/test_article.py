@@ -130,6 +130,9 @@ def test_no_commenter_email_appears_in_the_page(client, article):
 
 
 def test_every_internal_link_on_the_article_resolves(client, article, wrap):
+    from shop.pages import load as load_footer_pages
+
+    load_footer_pages()  # as load_site_content does: the footer links them
     page = parse(client.get(ARTICLE_URL))
     internal = {
         a.get("href").split("#")[0]
@@ -137,6 +140,7 @@ def test_every_internal_link_on_the_article_resolves(client, article, wrap):
         if a.get("href", "").startswith("/") and a.get("href") != "/"
     }
     assert "/blog/common-hip-problems-and-how-to-deal-with-them/" in internal
+    assert {"/about/", "/contact/", "/shipping-returns/"} <= internal
     for href in sorted(internal):
         assert client.get(href, follow=True).status_code == 200, href
 
