@@ -12,10 +12,11 @@ then goes in steps, each committed on its own, so no failure can lose a charge:
    committed together.
 3. Whatever runs after that (emails, hooks, the session) is best-effort.
 
-If the order cannot be placed (sold out, a voucher used up, totals differ) the
-charge is refunded. If anything else fails after the charge, the CardPayment
-stays pending and `settle_unsettled_payments` (a periodic task), the webhook or
-the shopper's next request finishes it. Nothing acts on what a browser or a
+If the order cannot be placed (Oscar's UnableToPlaceOrder: sold out, a voucher
+used up, totals differ) the charge is refunded. If anything else fails after the
+charge (a fault, a bug), the CardPayment stays pending and
+`settle_unsettled_payments` (a periodic task), the webhook or the shopper's next
+request finishes it. Nothing acts on what a browser or a
 webhook body says: each step asks Stripe.
 """
 
@@ -218,13 +219,14 @@ def settle_payment(*, payment_id: int, confirm: bool = False) -> Order:
         raise
     except (AuthenticationRequired, OrderNotPlaced, PaymentPending):
         raise
+    except UnableToPlaceOrder as exc:  # sold out, a voucher used up, totals differ
+        raise _refund(payment_id, exc) from exc
     except Exception as exc:
         placed = _placed(payment_id)
         if placed is not None:  # committed: what failed ran after the commit
             logger.exception("Order #%s placed; what runs after its commit failed", placed.number)
             return placed
-        if isinstance(exc, UnableToPlaceOrder | ValueError):  # sold out, voucher used up
-            raise _refund(payment_id, exc) from exc
+        # A fault or a bug: the charge stands and the order is placed once it is fixed.
         logger.exception("Payment %s: the order was not placed; it will be retried", payment_id)
         raise PaymentPending() from exc
     return order
