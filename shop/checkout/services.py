@@ -20,7 +20,6 @@ request finishes it. Nothing acts on what a browser or a
 webhook body says: each step asks Stripe.
 """
 
-import json
 import logging
 from datetime import timedelta
 from decimal import Decimal
@@ -112,23 +111,19 @@ def check_payment_method(*, payment_method_id: str, setup_intent_ids: list[str])
 
 
 def checkout_details(submission: dict, guest_email: str | None) -> dict:
-    """What placing the order needs besides the basket, as JSON."""
+    """What placing the order needs besides the basket, as JSON: the address's
+    fields as the database stores them (strings, a phone number in E.164)."""
     address = submission["shipping_address"]
     fields = {
-        field.attname: getattr(address, field.attname)
+        field.attname: field.get_prep_value(getattr(address, field.attname))
         for field in ShippingAddress._meta.concrete_fields
         if not field.primary_key
     }
-    return json.loads(
-        json.dumps(
-            {
-                "guest_email": guest_email,
-                "shipping_address": fields,
-                "shipping_method": submission["shipping_method"].code,
-            },
-            default=str,
-        )
-    )
+    return {
+        "guest_email": guest_email,
+        "shipping_address": fields,
+        "shipping_method": submission["shipping_method"].code,
+    }
 
 
 @transaction.atomic
