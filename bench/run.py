@@ -129,9 +129,8 @@ def _answers(url: str) -> bool:
 
 
 def pages() -> dict[str, str]:
-    from oscar.apps.catalogue.models import Product
-
     from blog.content import ARTICLE_SLUG
+    from shop.catalogue.models import Product
     from shop.content import WRAP_UPC
 
     return {
@@ -185,7 +184,7 @@ def http_targets(paths: dict[str, str], cookie: str) -> list[wrk.Target]:
 
 
 def measure_http(paths: dict[str, str]) -> tuple[dict, list]:
-    from oscar.apps.catalogue.models import Product
+    from shop.catalogue.models import Product
 
     server = start_gunicorn()
     try:
@@ -293,7 +292,7 @@ def main() -> None:
     print(f"load average at start: {load_at_start}", flush=True)
     fresh_database()
     setup_django()
-    from oscar.apps.catalogue.models import Product
+    from shop.catalogue.models import Product
 
     paths = pages()
     wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")

@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import Sitemap
-from oscar.apps.catalogue.models import Category, Product
+
+from shop.catalogue.models import Category, Product
 
 
 class ProductSitemap(Sitemap):

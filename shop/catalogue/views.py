@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.catalogue import views
-from oscar.apps.catalogue.models import Category, Product
+
+from shop.catalogue.models import Category, Product
 
 
 class ProductDetailView(views.ProductDetailView):
@@ -40,12 +41,7 @@ class CatalogueView(ListView):
     paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get_queryset(self):
-        return (
-            Product.objects.browsable()
-            .filter(is_public=True)
-            .base_queryset()
-            .order_by("-date_created", "-pk")
-        )
+        return Product.objects.shown().order_by("-date_created", "-pk")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(summary=_("All products"), **kwargs)

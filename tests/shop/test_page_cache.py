@@ -20,13 +20,13 @@ from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
-from oscar.apps.catalogue.models import Category
 from oscar.apps.partner.models import StockRecord
 
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
 from blog.models import Comment
 from shop import pagecache
+from shop.catalogue.models import Category
 
 pytestmark = pytest.mark.django_db
 
