@@ -20,8 +20,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench import http as wrk
-from bench import report
+from bench import report, wrk
 from bench.procs import CeleryWorker, children, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent

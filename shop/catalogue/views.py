@@ -8,6 +8,7 @@ from django.views.generic import ListView
 from oscar.apps.catalogue import views
 
 from shop.catalogue.models import Category, Product
+from shop.pagecache import rendering_for_cache
 
 
 class ProductDetailView(views.ProductDetailView):
@@ -24,7 +25,7 @@ class ProductDetailView(views.ProductDetailView):
     def send_signal(self, request, response, product):
         # A page rendered for the page cache serves many visitors: it neither sets this
         # visitor's recently-viewed cookie nor counts one view in Oscar's analytics.
-        if not getattr(request, "_page_cache_render", False):
+        if not rendering_for_cache(request):
             super().send_signal(request, response, product)
 
 

@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 # sends them saw that basket's review page, or paid for that payment.
 BASKET_SALT = "shop.checkout.place-order"
 PAYMENT_SALT = "shop.checkout.thank-you"
-THANK_YOU_LINK_MAX_AGE = 7 * 24 * 60 * 60
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
@@ -273,7 +272,9 @@ class ThankYouView(views.ThankYouView):
         token = self.request.GET.get("payment")
         if token:
             try:
-                pk = signing.loads(token, salt=PAYMENT_SALT, max_age=THANK_YOU_LINK_MAX_AGE)
+                pk = signing.loads(
+                    token, salt=PAYMENT_SALT, max_age=settings.CHECKOUT_THANK_YOU_LINK_MAX_AGE
+                )
             except signing.BadSignature:
                 return None
         else:

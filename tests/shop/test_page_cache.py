@@ -174,10 +174,10 @@ def test_placeholders_written_in_a_comment_stay_text_with_a_public_secret_key(
     settings.SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"
     old_secret = salted_hmac("shop.pagecache", "placeholder").hexdigest()[:16]
     forged = [
-        f"[hole-{old_secret}:comment_form_token:x]",
-        f"[hole-{old_secret}:csrf_token:]",
-        "[hole-0123456789abcdef:csp_nonce:]",
-        "[hole-:nope:]",
+        f"[placeholder-{old_secret}:comment_form_token:x]",
+        f"[placeholder-{old_secret}:csrf_token:]",
+        "[placeholder-0123456789abcdef:csp_nonce:]",
+        "[placeholder-:nope:]",
     ]
     Comment.objects.create(
         post=site_article(),
@@ -199,7 +199,7 @@ def test_a_page_from_the_flatpage_fallback_under_a_cached_url_gets_real_tokens(c
     response = client.get("/blog/privacy/")
 
     assert "<p>Ours</p>" in html(response)
-    assert "[hole-" not in html(response)
+    assert "[placeholder-" not in html(response)
     nonce = found(r'<script nonce="([^"]+)"', response)
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
 
@@ -263,7 +263,7 @@ def test_two_visitors_store_the_same_bytes_for_every_cacheable_page(site, settin
         second = stored_copy(url, csrftoken="b" * 32, comment_author="name=Bob")
         assert first == second, view_name
         assert len(first[1]) > 1, f"{view_name}: no placeholder at all (no nonce?)"
-        assert b"[hole-" not in b"".join(first[1][::3]), view_name
+        assert b"[placeholder-" not in b"".join(first[1][::3]), view_name
 
 
 def test_a_page_that_shows_a_message_or_varies_is_not_stored(rf, settings):
