@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Oscar, wired as its "Building your own shop" guide says.
     "shop.oscar_shop.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
