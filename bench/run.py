@@ -4,15 +4,12 @@ Every figure is a ratio to a baseline measured in the same run, each HTTP target
 several times round-robin and quoted as median (min-max).
 """
 
-import http.cookies
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.parse
 import urllib.request
 import uuid
 from datetime import UTC, datetime
@@ -141,37 +138,6 @@ def pages() -> dict[str, str]:
     }
 
 
-def basket_cookie(product_path: str, product_id: int) -> str:
-    """A visitor's cookies once they have put the wrap in their basket over HTTP:
-    the product page gives the CSRF cookie and token, the add-to-basket form posts them."""
-    jar = http.cookies.SimpleCookie()
-
-    def request(path, data=None):
-        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())}
-        body = urllib.parse.urlencode(data).encode() if data else None
-        req = urllib.request.Request(BASE_URL + path, data=body, headers=headers)  # noqa: S310
-        opener = urllib.request.build_opener(_NoRedirect)
-        try:
-            response = opener.open(req, timeout=10)
-        except urllib.error.HTTPError as redirect:  # the 302 after adding
-            response = redirect
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar.load(header)
-        return response.read().decode()
-
-    page = request(product_path)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    request(f"/basket/add/{product_id}/", {"csrfmiddlewaretoken": token, "quantity": 1})
-    basket = request("/basket/")
-    assert "basket" in basket.lower() and product_path in basket, "the wrap is not in the basket"
-    return "; ".join(f"{k}={m.value}" for k, m in jar.items())
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def http_targets(paths: dict[str, str], cookie: str) -> list[wrk.Target]:
     return [
         wrk.Target("baseline", "/healthz"),
@@ -188,7 +154,7 @@ def measure_http(paths: dict[str, str]) -> tuple[dict, list]:
     server = start_gunicorn()
     try:
         wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
-        cookie = basket_cookie(paths["product"], wrap.pk)
+        cookie = wrk.basket_cookie(BASE_URL, paths["product"], wrap.pk)
         targets = wrk.measure(
             BASE_URL,
             http_targets(paths, cookie),
