@@ -30,6 +30,7 @@ from newsletter.models import (
     Subscriber,
 )
 from shop.core.mailbox import mailbox
+from shop.core.privacy.identity import erased_address
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +72,17 @@ def subscriber_signup(*, email: str, ip_address: str | None, source: str) -> Sub
     The caller answers the same whatever happens here, so nobody can learn
     whether an address is subscribed.
     """
-    subscriber, _ = Subscriber.objects.select_for_update().get_or_create(
-        email_normalised=mailbox(email),
-        defaults={"email": email},
-    )
+    box = mailbox(email)
+    erased = Subscriber.objects.select_for_update().filter(email_normalised=erased_address(box))
+    if subscriber := erased.first():
+        # Back after erasing their data: the same row, with its (revoked or used)
+        # welcome code, so confirming again issues no second one.
+        subscriber.email = email
+        subscriber.save(update_fields=["email", "email_normalised"])
+    else:
+        subscriber, _ = Subscriber.objects.select_for_update().get_or_create(
+            email_normalised=box, defaults={"email": email}
+        )
     Consent.objects.create(
         subscriber=subscriber,
         text=CONSENT_TEXT,
@@ -88,7 +96,7 @@ def subscriber_signup(*, email: str, ip_address: str | None, source: str) -> Sub
 
     if subscriber.status == Subscriber.Status.PENDING:
         kind = Delivery.Kind.CONFIRM
-    elif subscriber.voucher_id:
+    elif subscriber.voucher_id and subscriber.voucher.is_active():
         kind = Delivery.Kind.COUPON  # the same code again, never a second voucher
     else:
         return subscriber

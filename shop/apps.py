@@ -16,6 +16,13 @@ class ShopConfig(AppConfig):
         register_placeholder("csrf_token", get_token)
         register_placeholder("csp_nonce", lambda request: str(request.csp_nonce))
 
+        # Orders first: they find a person's orders through the account erased next.
+        from shop.customer.privacy import register_keeper as register_accounts
+        from shop.order.privacy import register_keeper as register_orders
+
+        register_orders()
+        register_accounts()
+
     def load_site_content(self) -> str:
         from shop.content import load
 

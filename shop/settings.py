@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "shop",
     "blog",
     "newsletter",
+    "shop.core.privacy",
 ]
 
 SITE_ID = 1
@@ -243,7 +244,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.checkout.tasks.settle_unsettled_payments",
         "schedule": 60,
     },
+    # Links to privacy requests that never reached the queue are queued again.
+    "privacy-requeue-links": {"task": "shop.core.privacy.tasks.requeue_links", "schedule": 5 * 60},
+    # IP addresses and old orders' personal fields are cleared once kept long enough.
+    "privacy-retention": {"task": "shop.core.privacy.tasks.apply_retention", "schedule": 60 * 60},
 }
+
+# --- Privacy (shop/core/privacy/) -------------------------------------------------
+
+# Days the IP address (and browser name) of a comment or newsletter consent is kept:
+# long enough to fight spam and prove consent was given from somewhere, then cleared.
+PRIVACY_IP_RETENTION_DAYS = env.int("PRIVACY_IP_RETENTION_DAYS", default=90)
+# Days an order keeps the buyer's name, addresses and email after it was placed; then
+# they are removed. Seven years covers US federal and state tax record keeping (the
+# IRS asks for up to 7 years); check the law where you sell before lowering it.
+ORDER_RETENTION_DAYS = env.int("ORDER_RETENTION_DAYS", default=7 * 366)
 
 # --- Newsletter -------------------------------------------------------------
 
@@ -377,6 +392,8 @@ RATE_LIMITS = {
     "reviews.add": (5, 60 * 60),
     # Registrations per client address (each one sends an email).
     "account.register": (10, 60 * 60),
+    # Privacy requests (each one sends an email) per client address and per mailbox.
+    "privacy.request": (5, 60 * 60),
 }
 
 # Sign-in lockout (django-axes) on every login form: after LOGIN_FAILURE_LIMIT
@@ -400,7 +417,14 @@ CHECKOUT_THANK_YOU_LINK_MAX_AGE = 7 * 24 * 60 * 60
 
 # Pages under these paths hold a visitor's own data: sent with
 # `Cache-Control: private, no-store` (as is every page for a signed-in visitor).
-PRIVATE_PATH_PREFIXES = ("/basket/", "/checkout/", "/accounts/", "/dashboard/", "/wishlists/")
+PRIVATE_PATH_PREFIXES = (
+    "/basket/",
+    "/checkout/",
+    "/accounts/",
+    "/dashboard/",
+    "/wishlists/",
+    "/privacy/confirm/",
+)
 
 # --- Blog comments (blog/) ---------------------------------------------------
 
