@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench import report, wrk
+from bench import pages, report, wrk
 from bench.procs import CeleryWorker, children, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,9 @@ PYTHON = sys.executable
 SERVE_PYTHON = os.environ.get("BENCH_SERVE_PYTHON", sys.executable)
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE_URL = f"http://127.0.0.1:{PORT}"
-DB_NAME = "simplyjnj_bench"
+# A shared machine: BENCH_DATABASE and BENCH_REDIS_DBS keep a run apart from another's.
+DB_NAME = os.environ.get("BENCH_DATABASE", "simplyjnj_bench")
+REDIS_DBS = os.environ.get("BENCH_REDIS_DBS", "3,4,5").split(",")
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONNECTIONS = 16
@@ -40,6 +42,8 @@ SIGNUPS = 500
 SIGNUP_INTERVAL = 0.02  # seconds between signups: 50 a second, a busy shop's peak
 SUBSCRIBERS = (1_000, 10_000)
 PER_TASK_MAILS = 1_000  # enough for a steady rate; 10,000 would take minutes
+# BENCH_MAIL=0 measures the pages only (a quicker run; the report says what it left out).
+MAIL = os.environ.get("BENCH_MAIL", "1") != "0"
 
 REDIS = "redis://127.0.0.1:6379"
 ENV = {
@@ -54,11 +58,11 @@ ENV = {
     "STRIPE_PUBLISHABLE_KEY": "pk_test_bench_no_payments",
     "STRIPE_WEBHOOK_SECRET": "whsec_bench_no_payments",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    # Redis databases of the benchmark's own: 3 the cache, 4 the broker, 5 the pages
+    # Redis databases of the benchmark's own: the cache, the broker, the pages
     # (shared, so the web workers take turns renewing a page instead of each renewing it).
-    "CACHE_URL": f"{REDIS}/3",
-    "CELERY_BROKER_URL": f"{REDIS}/4",
-    "PAGE_CACHE_URL": f"{REDIS}/5",
+    "CACHE_URL": f"{REDIS}/{REDIS_DBS[0]}",
+    "CELERY_BROKER_URL": f"{REDIS}/{REDIS_DBS[1]}",
+    "PAGE_CACHE_URL": f"{REDIS}/{REDIS_DBS[2]}",
     "CELERY_TASK_DEFAULT_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
@@ -124,61 +128,28 @@ def _answers(url: str) -> bool:
     return True
 
 
-def pages() -> dict[str, str]:
-    from blog.content import ARTICLE_SLUG
-    from shop.catalogue.models import Product
-    from shop.content import WRAP_UPC
-
-    return {
-        "home": "/",
-        "article": f"/blog/{ARTICLE_SLUG}/",
-        "product": Product.objects.get(upc=WRAP_UPC).get_absolute_url(),
-        "basket": "/basket/",
-        "blog index": "/blog/",
-    }
-
-
-def http_targets(paths: dict[str, str], cookie: str) -> list[wrk.Target]:
-    return [
-        wrk.Target("baseline", "/healthz"),
-        *(
-            wrk.Target(name, path, headers={"Cookie": cookie} if name == "basket" else {})
-            for name, path in paths.items()
-        ),
-    ]
-
-
-def measure_http(paths: dict[str, str]) -> tuple[dict, list]:
+def measure_http(paths: dict[str, str]) -> tuple[dict, dict, list]:
     from shop.catalogue.models import Product
 
     server = start_gunicorn()
     try:
         wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
-        cookie = wrk.basket_cookie(BASE_URL, paths["product"], wrap.pk)
+        cookie = pages.shopper_cookie(BASE_URL, paths["product"], wrap.pk)
         targets = wrk.measure(
             BASE_URL,
-            http_targets(paths, cookie),
+            pages.targets(paths, cookie),
             repeats=REPEATS,
             seconds=SECONDS,
             connections=CONNECTIONS,
             raw_dir=RAW,
         )
         web_rss = [peak_rss_mb(pid) for pid in children(server.pid)]
+        cold = pages.cold_renders(BASE_URL, paths, cookie)
+        print("cold first render:", cold, flush=True)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
-    baseline = targets[0].summary()["requests_per_s"]["median"]
-    results = {}
-    for target in targets:
-        summary = target.summary()
-        summary["percent_of_baseline"] = round(
-            100 * summary["requests_per_s"]["median"] / baseline, 1
-        )
-        summary["p99_over_p50"] = round(
-            summary["p99_ms"]["median"] / summary["p50_ms"]["median"], 2
-        )
-        results[target.name] = summary
-    return results, web_rss
+    return pages.summarise(targets), cold, web_rss
 
 
 def measure_mail() -> dict:
@@ -257,21 +228,27 @@ def main() -> None:
     print(f"load average at start: {load_at_start}", flush=True)
     fresh_database()
     setup_django()
+    from bench.profile import profile_pages, summary
+    from bench.queries import page_queries
     from shop.catalogue.models import Product
 
-    paths = pages()
+    paths = pages.pages()
     wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
-    from bench.queries import page_queries
-
     queries = page_queries(paths, basket_product_id=wrap.pk)
     print("queries:", queries, flush=True)
-    http_results, web_rss = measure_http(paths)
+    profiles = profile_pages(paths, basket_product_id=wrap.pk)
+    print(summary(profiles), flush=True)
+    http_results, cold, web_rss = measure_http(paths)
     print("http:", json.dumps(http_results), flush=True)
-    mail_results = measure_mail()
+    mail_results = measure_mail() if MAIL else {}
 
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "load_average_at_start": load_at_start},
+        "machine": {
+            "cores": os.cpu_count(),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": load_average(),
+        },
         "settings": {
             "repeats": REPEATS,
             "seconds": SECONDS,
@@ -283,9 +260,11 @@ def main() -> None:
         },
         "queries": queries,
         "http": http_results,
+        "cold": cold,
+        "profile": profiles,
         **mail_results,
     }
-    result["memory"]["web_workers_peak_mb"] = web_rss
+    result.setdefault("memory", {})["web_workers_peak_mb"] = web_rss
     result["duration_s"] = round(time.monotonic() - started)
     (RESULTS / "report.json").write_text(json.dumps(result, indent=2) + "\n")
     report.write(result, RESULTS)

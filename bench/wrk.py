@@ -5,14 +5,10 @@ whitenoise for static files. Targets run round-robin, several times each, so eve
 page is compared with the baseline measured in the same run.
 """
 
-import http.cookies
 import re
 import statistics
 import subprocess
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,34 +101,3 @@ def measure(
             target.runs.append(result)
             time.sleep(1)
     return targets
-
-
-def basket_cookie(base_url: str, product_path: str, product_id: int) -> str:
-    """A visitor's cookies once they have put the wrap in their basket over HTTP:
-    the product page gives the CSRF cookie and token, the add-to-basket form posts them."""
-    jar = http.cookies.SimpleCookie()
-
-    def request(path, data=None):
-        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())}
-        body = urllib.parse.urlencode(data).encode() if data else None
-        req = urllib.request.Request(base_url + path, data=body, headers=headers)  # noqa: S310
-        opener = urllib.request.build_opener(_NoRedirect)
-        try:
-            response = opener.open(req, timeout=10)
-        except urllib.error.HTTPError as redirect:  # the 302 after adding
-            response = redirect
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar.load(header)
-        return response.read().decode()
-
-    page = request(product_path)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    request(f"/basket/add/{product_id}/", {"csrfmiddlewaretoken": token, "quantity": 1})
-    basket = request("/basket/")
-    assert "basket" in basket.lower() and product_path in basket, "the wrap is not in the basket"
-    return "; ".join(f"{k}={m.value}" for k, m in jar.items())
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None

@@ -179,6 +179,9 @@ CACHES = {
     # enough, and kept apart from the default cache's rate limits and used tokens.
     "pages": cache_config(env.str("PAGE_CACHE_URL", default="locmemcache://pages")),
 }
+# Sessions read from the default cache, written through to the database: a visitor with
+# a session costs no query for it, and every host sharing the cache and database sees it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "shop.cache"
 
@@ -308,6 +311,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# With several web hosts, uploads and thumbnails go to one bucket of an object store
+# (S3 API, django-storages); credentials come from boto3's own AWS_* variables.
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -318,6 +324,21 @@ STORAGES = {
         )
     },
 }
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="us-east-1"),
+            "custom_domain": env.str("MEDIA_CUSTOM_DOMAIN", default="") or None,
+            # Plain URLs (objects readable by anyone, as on a site's own host): the same
+            # on every page and every host, so cached pages and fragments stay valid.
+            "querystring_auth": False,
+            "default_acl": "public-read",
+            "file_overwrite": False,
+        },
+    }
 
 # --- Oscar ------------------------------------------------------------------
 
@@ -359,6 +380,11 @@ PAGE_CACHE_VIEWS = {
 PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author", "comments_written"]
 # What a cached page fills in per response is registered by the app that owns it
 # (shop.pagecache.register_placeholder).
+
+# The header's basket is cached under a key of its lines, prices and vouchers; offers
+# have no time of change, so a new or edited offer shows there within this many seconds
+# (shop/templatetags/basket_keys.py). The basket page and checkout apply offers afresh.
+BASKET_FRAGMENT_SECONDS = 60
 
 # --- Clients and limits (shop/core/) ----------------------------------------
 
@@ -455,13 +481,23 @@ _stripe_js_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_JS_URL))
 _stripe_api_origin = "{0.scheme}://{0.netloc}".format(
     urlsplit(STRIPE_API_BASE or "https://api.stripe.com")
 )
+# Pictures from the media bucket when it is on another host.
+_media_origin = []
+if MEDIA_BUCKET:
+    _options = STORAGES["default"]["OPTIONS"]
+    if _options["custom_domain"]:
+        _media_origin = [f"https://{_options['custom_domain']}"]
+    elif _options["endpoint_url"]:
+        _media_origin = ["{0.scheme}://{0.netloc}".format(urlsplit(_options["endpoint_url"]))]
+    else:
+        _media_origin = [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE, _stripe_js_origin],
         # Oscar's templates hide a few elements with style attributes.
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_media_origin],
         "connect-src": [SELF, _stripe_api_origin],
         "frame-src": [SELF, _stripe_js_origin, "https://hooks.stripe.com"],
         "form-action": [SELF],
