@@ -12,14 +12,14 @@ then goes in steps, each committed on its own, so no failure can lose a charge:
    committed together.
 3. Whatever runs after that (emails, hooks, the session) is best-effort.
 
-If the order cannot be placed (sold out, a voucher used up, totals differ) the
-charge is refunded. If anything else fails after the charge, the CardPayment
-stays pending and `settle_unsettled_payments` (a periodic task), the webhook or
-the shopper's next request finishes it. Nothing acts on what a browser or a
+If the order cannot be placed (Oscar's UnableToPlaceOrder: sold out, a voucher
+used up, totals differ) the charge is refunded. If anything else fails after the
+charge (a fault, a bug), the CardPayment stays pending and
+`settle_unsettled_payments` (a periodic task), the webhook or the shopper's next
+request finishes it. Nothing acts on what a browser or a
 webhook body says: each step asks Stripe.
 """
 
-import json
 import logging
 from datetime import timedelta
 from decimal import Decimal
@@ -124,24 +124,20 @@ def card_label(payment_method_id: str) -> str:
 
 
 def checkout_details(submission: dict, guest_email: str | None, card_label: str = "") -> dict:
-    """What placing the order needs besides the basket, as JSON."""
+    """What placing the order needs besides the basket, as JSON: the address's
+    fields as the database stores them (strings, a phone number in E.164)."""
     address = submission["shipping_address"]
     fields = {
-        field.attname: getattr(address, field.attname)
+        field.attname: field.get_prep_value(getattr(address, field.attname))
         for field in ShippingAddress._meta.concrete_fields
         if not field.primary_key
     }
-    return json.loads(
-        json.dumps(
-            {
-                "guest_email": guest_email,
-                "shipping_address": fields,
-                "shipping_method": submission["shipping_method"].code,
-                "card_label": card_label,
-            },
-            default=str,
-        )
-    )
+    return {
+        "guest_email": guest_email,
+        "shipping_address": fields,
+        "shipping_method": submission["shipping_method"].code,
+        "card_label": card_label,
+    }
 
 
 @transaction.atomic
@@ -232,13 +228,14 @@ def settle_payment(*, payment_id: int, confirm: bool = False) -> Order:
         raise
     except (AuthenticationRequired, OrderNotPlaced, PaymentPending):
         raise
+    except UnableToPlaceOrder as exc:  # sold out, a voucher used up, totals differ
+        raise _refund(payment_id, exc) from exc
     except Exception as exc:
         placed = _placed(payment_id)
         if placed is not None:  # committed: what failed ran after the commit
             logger.exception("Order #%s placed; what runs after its commit failed", placed.number)
             return placed
-        if isinstance(exc, UnableToPlaceOrder | ValueError):  # sold out, voucher used up
-            raise _refund(payment_id, exc) from exc
+        # A fault or a bug: the charge stands and the order is placed once it is fixed.
         logger.exception("Payment %s: the order was not placed; it will be retried", payment_id)
         raise PaymentPending() from exc
     return order
