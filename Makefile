@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_WORKERS ?= 2
 port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test lint bench lighthouse storefront-css clean
+.PHONY: install run cluster test lint bench lighthouse storefront-css clean
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,14 @@ run: install
 	@# The web workers share one cache (rate limits, used form tokens) unless CACHE_URL says otherwise.
 	CACHE_URL="$${CACHE_URL:-filecache://$(CURDIR)/var/cache}" PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/honcho start --port $(PORT)
+
+# The shop as several hosts serve it, on loopback (README, "Several hosts"): nginx in
+# front of two gunicorn instances, the worker, beat and localstripe, on PostgreSQL and
+# Redis (the machine's, as `make test` finds them), media in an S3-API bucket. Ctrl-C stops all.
+cluster: install
+	@test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx)
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		$(BIN)/python -m shop.cluster
 
 lint: install
 	$(BIN)/ruff check .
