@@ -10,8 +10,8 @@ it (`X-Served-By`). Ctrl-C stops everything.
     python -m shop.cluster      # needs DATABASE_URL (PostgreSQL) and REDIS_URL
 
 PORT (default 8000) is nginx's; everything else listens on a free port.
-CLUSTER_DIR (default var/cluster) holds the generated configuration and the
-instances' working directories.
+CLUSTER_DIR (default var/cluster) holds the generated configuration, the
+instances' working directories and moto's bucket between runs (bucket/).
 """
 
 import os
@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 from contextlib import contextmanager
+from mimetypes import guess_type
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -133,8 +134,10 @@ def ensure_database(url: str) -> None:
 
 
 @contextmanager
-def media_bucket(env: dict[str, str]):
-    """The bucket given by MEDIA_BUCKET, or one on a moto server of our own."""
+def media_bucket(env: dict[str, str], saved: Path):
+    """The bucket given by MEDIA_BUCKET, or one on a moto server of our own. moto
+    keeps objects in memory: they are saved to `saved` when the cluster stops and
+    put back when it starts, as the database expects them to be there."""
     if env.get("MEDIA_BUCKET"):
         yield
         return
@@ -147,14 +150,27 @@ def media_bucket(env: dict[str, str]):
     try:
         endpoint = f"http://127.0.0.1:{port}"
         env.update(MOTO_CREDENTIALS, MEDIA_BUCKET=BUCKET, MEDIA_S3_ENDPOINT_URL=endpoint)
-        boto3.client(
+        s3 = boto3.client(
             "s3",
             endpoint_url=endpoint,
             region_name=MOTO_CREDENTIALS["AWS_DEFAULT_REGION"],
             aws_access_key_id=MOTO_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=MOTO_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        ).create_bucket(Bucket=BUCKET)
-        yield
+        )
+        s3.create_bucket(Bucket=BUCKET)
+        for path in (p for p in saved.rglob("*") if p.is_file()):
+            extra = {
+                "ACL": "public-read",
+                "ContentType": guess_type(path.name)[0] or "binary/octet-stream",
+            }
+            s3.upload_file(str(path), BUCKET, path.relative_to(saved).as_posix(), ExtraArgs=extra)
+        try:
+            yield
+        finally:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+                for item in page.get("Contents", []):
+                    (saved / item["Key"]).parent.mkdir(parents=True, exist_ok=True)
+                    s3.download_file(BUCKET, item["Key"], str(saved / item["Key"]))
     finally:
         server.stop()
 
@@ -170,7 +186,7 @@ def main() -> int:
     (cluster_dir / "Procfile").write_text(procfile(cluster_dir, web_ports))
 
     ensure_database(env["DATABASE_URL"])
-    with media_bucket(env):
+    with media_bucket(env, saved=cluster_dir / "bucket"):
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True)
         subprocess.run([*manage, "load_site_content"], env=env, check=True)
