@@ -43,7 +43,7 @@ run: install
 	CACHE_URL="$${CACHE_URL:-filecache://$(CURDIR)/var/cache}" PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/honcho start --port $(PORT)
 
-# The shop as several hosts serve it, on loopback (README, "Several hosts"): nginx in
+# The shop as several hosts serve it, on loopback (README, "Several hosts on loopback"): nginx in
 # front of two gunicorn instances, the worker, beat and localstripe, on PostgreSQL and
 # Redis (the machine's, as `make test` finds them), media in an S3-API bucket. Ctrl-C stops all.
 cluster: install /usr/sbin/nginx
