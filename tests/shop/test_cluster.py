@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 import requests
 from django.urls import reverse
-from oscar.apps.catalogue.models import Product
 from oscar.apps.order.models import Order
 
 from blog.content import ARTICLE_SLUG
+from shop.catalogue.models import Product
 from tests.newsletter.conftest import link_in, signup_data
 from tests.support.payments import ADDRESS, confirm_card_setup
 from tests.support.services import free_port, wait_until
