@@ -154,6 +154,23 @@ def test_hostile_requests_get_a_form_error_not_a_crash(client, data, mailoutbox)
 
 
 @pytest.mark.parametrize(
+    "email, message",
+    [
+        ("not-an-email", "Please enter a valid email address"),
+        ("a@@example.org", "Please enter a valid email address"),
+        ("a@[127.0.0.1]", "not an IP address"),
+        ("runner@ex\u0430mple.com", "plain letters (a-z)"),  # a Cyrillic "a"
+        ("a" * 10_000, "That address is too long"),
+    ],
+)
+def test_a_bad_address_gets_one_message_saying_what_to_fix(client, email, message):
+    response = client.post(URL, {"email": email, "kind": "export"})
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["email"]
+    assert message in error
+
+
+@pytest.mark.parametrize(
     "token, status",
     [("garbage", 400), ("x" * 5000, 400), ("MQ:1tYz:abc", 400)],
 )
