@@ -22,7 +22,7 @@ class RequestForm(forms.Form):
             (PrivacyRequest.Kind.ERASE, "Erase everything you keep about me"),
         ],
         initial=PrivacyRequest.Kind.EXPORT,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
             "required": "Please choose a copy or erasure.",
             "invalid_choice": "Please choose a copy or erasure.",
