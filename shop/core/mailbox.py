@@ -57,7 +57,7 @@ class MailboxField(forms.EmailField):
             super().run_validators(value)
         except ValidationError as error:
             too_long = [e for e in error.error_list if e.code == "max_length"]
-            raise ValidationError(too_long or error.error_list) from None
+            raise ValidationError((too_long or error.error_list)[:1]) from None
         if value not in self.empty_values:
             validate_mailbox(value)
 

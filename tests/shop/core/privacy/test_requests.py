@@ -165,6 +165,7 @@ def test_hostile_requests_get_a_form_error_not_a_crash(client, data, mailoutbox)
     [
         ("not-an-email", "Please enter a valid email address"),
         ("a@@example.org", "Please enter a valid email address"),
+        ("a@example.org\x00", "Please enter a valid email address"),
         ("a@[127.0.0.1]", "not an IP address"),
         ("runner@ex\u0430mple.com", "plain letters (a-z)"),  # a Cyrillic "a"
         ("a" * 10_000, "That address is too long"),
