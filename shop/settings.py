@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Oscar, wired as its "Building your own shop" guide says.
     "shop.oscar_shop.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    # Django's own widget templates, for FORM_RENDERER.
+    "django.forms",
     # Third-party apps Oscar depends on.
     "widget_tweaks",
     "haystack",
@@ -104,6 +106,8 @@ SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Oscar's dashboard: its inline handlers, by hash (shop/core/middleware.py).
+    "shop.core.middleware.DashboardInlineHandlersMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages (whitenoise serves static files compressed already). Django
@@ -157,6 +161,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render with the templates above, so the site's own copies apply
+# (e.g. the dashboard's image widget without inline handlers).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # --- Data -------------------------------------------------------------------
 
 DATABASES = {
@@ -179,6 +187,9 @@ CACHES = {
     # enough, and kept apart from the default cache's rate limits and used tokens.
     "pages": cache_config(env.str("PAGE_CACHE_URL", default="locmemcache://pages")),
 }
+# Sessions read from the default cache, written through to the database: a visitor with
+# a session costs no query for it, and every host sharing the cache and database sees it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "shop.cache"
 
@@ -308,6 +319,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# With several web hosts, uploads and thumbnails go to one bucket of an object store
+# (S3 API, django-storages); credentials come from boto3's own AWS_* variables.
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -318,6 +332,21 @@ STORAGES = {
         )
     },
 }
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="us-east-1"),
+            "custom_domain": env.str("MEDIA_CUSTOM_DOMAIN", default="") or None,
+            # Plain URLs (objects readable by anyone, as on a site's own host): the same
+            # on every page and every host, so cached pages and fragments stay valid.
+            "querystring_auth": False,
+            "default_acl": "public-read",
+            "file_overwrite": False,
+        },
+    }
 
 # --- Oscar ------------------------------------------------------------------
 
@@ -357,12 +386,13 @@ PAGE_CACHE_VIEWS = {
 }
 # Cookies no cached page depends on: any other cookie makes the request pass by the cache.
 PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author", "comments_written"]
-# What a cached page fills in per response: {name: "dotted.path.to(request, *args)"}.
-PAGE_CACHE_HOLES = {
-    "csrf_token": "django.middleware.csrf.get_token",
-    "csp_nonce": "shop.pagecache.csp_nonce",
-    "comment_form_token": "blog.antispam.issue_form_token_for",
-}
+# What a cached page fills in per response is registered by the app that owns it
+# (shop.pagecache.register_placeholder).
+
+# The header's basket is cached under a key of its lines, prices and vouchers; offers
+# have no time of change, so a new or edited offer shows there within this many seconds
+# (shop/templatetags/basket_keys.py). The basket page and checkout apply offers afresh.
+BASKET_FRAGMENT_SECONDS = 60
 
 # --- Clients and limits (shop/core/) ----------------------------------------
 
@@ -414,6 +444,11 @@ AXES_CLIENT_IP_CALLABLE = "shop.core.client.client_address"
 AXES_USERNAME_CALLABLE = "shop.core.accounts.login_name"
 AXES_LOCKOUT_CALLABLE = "shop.core.accounts.locked_out"
 
+# How long signed links stay valid (seconds): the newsletter's confirm link, and the
+# thank-you page's link that shows an order without a session.
+NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 60 * 60
+CHECKOUT_THANK_YOU_LINK_MAX_AGE = 7 * 24 * 60 * 60
+
 # Pages under these paths hold a visitor's own data: sent with
 # `Cache-Control: private, no-store` (as is every page for a signed-in visitor).
 PRIVATE_PATH_PREFIXES = (
@@ -454,13 +489,23 @@ _stripe_js_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_JS_URL))
 _stripe_api_origin = "{0.scheme}://{0.netloc}".format(
     urlsplit(STRIPE_API_BASE or "https://api.stripe.com")
 )
+# Pictures from the media bucket when it is on another host.
+_media_origin = []
+if MEDIA_BUCKET:
+    _options = STORAGES["default"]["OPTIONS"]
+    if _options["custom_domain"]:
+        _media_origin = [f"https://{_options['custom_domain']}"]
+    elif _options["endpoint_url"]:
+        _media_origin = ["{0.scheme}://{0.netloc}".format(urlsplit(_options["endpoint_url"]))]
+    else:
+        _media_origin = [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE, _stripe_js_origin],
         # Oscar's templates hide a few elements with style attributes.
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_media_origin],
         "connect-src": [SELF, _stripe_api_origin],
         "frame-src": [SELF, _stripe_js_origin, "https://hooks.stripe.com"],
         "form-action": [SELF],
