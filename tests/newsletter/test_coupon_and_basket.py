@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -45,6 +46,18 @@ def test_the_coupon_email_carries_the_code_an_apply_link_and_one_click_unsubscri
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     delivery.refresh_from_db()
     assert delivery.status == "sent" and delivery.message_id == email.extra_headers["Message-ID"]
+
+
+def test_the_coupon_email_names_what_the_cart_shows(client, wrap, mailoutbox):
+    subscriber = SubscriberFactory()
+    services.subscriber_confirm(token=tokens.confirm_token(subscriber.pk))
+    services.delivery_send(delivery_id=Delivery.objects.get(kind="coupon").pk)
+    add_to_basket(client, wrap)
+    cart = client.get(reverse("basket:summary")).content.decode()
+
+    [email] = mailoutbox
+    quoted = re.findall(r'"([^"]+)"', email.body)
+    assert quoted and all(words in cart for words in quoted), quoted
 
 
 def test_the_apply_link_takes_exactly_ten_percent_off_the_basket(client, wrap, code):
