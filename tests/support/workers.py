@@ -24,12 +24,23 @@ from tests.support.services import free_port, wait_for_port, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 TEST_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
+# The outbox's queues (transactional mail, newsletters), as unique as the default one.
+TEST_QUEUES = {
+    "CELERY_TASK_DEFAULT_QUEUE": TEST_QUEUE,
+    "OUTBOX_MAIL_QUEUE": f"{TEST_QUEUE}-mail",
+    "OUTBOX_BULK_QUEUE": f"{TEST_QUEUE}-bulk",
+}
 
 
 def pytest_configure(config):
+    from django.conf import settings
+
     from shop.celery import app
 
     app.conf.task_default_queue = TEST_QUEUE
+    # The code reads the outbox's queue names from the settings when it queues.
+    settings.OUTBOX_MAIL_QUEUE = TEST_QUEUES["OUTBOX_MAIL_QUEUE"]
+    settings.OUTBOX_BULK_QUEUE = TEST_QUEUES["OUTBOX_BULK_QUEUE"]
 
 
 def database_url() -> str:
@@ -58,7 +69,7 @@ class WorkerProcess:
         self.args = [
             sys.executable, "-m", "celery", "-A", "shop", "worker",
             "--pool", pool, "--concurrency", str(concurrency),
-            "--queues", env["CELERY_TASK_DEFAULT_QUEUE"],
+            "--queues", ",".join(env[name] for name in TEST_QUEUES),
             "--hostname", f"test-{uuid.uuid4().hex[:6]}@%h",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
             "--include", "tests.celery_probe",
@@ -155,7 +166,7 @@ def celery_worker_factory(transactional_db, smtp_sink):
             **os.environ,
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": REDIS_URL,
-            "CELERY_TASK_DEFAULT_QUEUE": TEST_QUEUE,
+            **TEST_QUEUES,
             "EMAIL_URL": smtp_sink.url,
             "PYTHONUNBUFFERED": "1",
             **extra_env,
