@@ -63,8 +63,9 @@ class WorkerProcess:
     for failure messages.
     """
 
-    def __init__(self, env: dict, concurrency: int = 1, pool: str = "prefork"):
+    def __init__(self, env: dict, concurrency: int = 1, pool: str = "prefork", beat=False):
         self.events_file = Path(tempfile.mkstemp(prefix="worker-events-", suffix=".jsonl")[1])
+        self.schedule = Path(tempfile.mkdtemp(prefix="beat-")) / "schedule"
         self.env = {**env, "TEST_WORKER_EVENTS": str(self.events_file)}
         self.args = [
             sys.executable, "-m", "celery", "-A", "shop", "worker",
@@ -75,6 +76,8 @@ class WorkerProcess:
             "--include", "tests.celery_probe",
             "--loglevel", "INFO",
         ]  # fmt: skip
+        if beat:  # the periodic tasks too (the outbox's requeue), run by this worker
+            self.args += ["--beat", "--schedule", str(self.schedule)]
         self.lines: queue.Queue = queue.Queue()
         self.log: list[str] = []
         self.proc: subprocess.Popen | None = None
@@ -106,6 +109,11 @@ class WorkerProcess:
             return wait_until(done, timeout, what)
         except AssertionError as exc:
             raise AssertionError(f"{exc}; the worker's log:\n{''.join(self.log)}") from None
+
+    def wait_until(self, condition, timeout: float = 60, what: str = "the condition"):
+        """As tests.support.services.wait_until, failing at once (with the log) if the
+        worker exits meanwhile."""
+        return self._wait(condition, timeout, what)
 
     def events(self) -> list[dict]:
         return [json.loads(line) for line in self.events_file.read_text().splitlines()]
@@ -150,18 +158,20 @@ class WorkerProcess:
                 self.proc.kill()
                 self.proc.wait()
         self.events_file.unlink(missing_ok=True)
+        shutil.rmtree(self.schedule.parent, ignore_errors=True)
 
 
 @pytest.fixture
 def celery_worker_factory(transactional_db, smtp_sink):
-    """Start real worker processes: `start(**extra_env)`; all are stopped afterwards.
+    """Start real worker processes: `start(beat=False, **extra_env)` (with `beat`, the
+    worker runs the periodic tasks too); all are stopped afterwards.
 
     The worker reads this process's test database, takes tasks from this
     process's queue on real Redis, and sends email to the SMTP sink.
     """
     workers = []
 
-    def start(**extra_env) -> WorkerProcess:
+    def start(beat: bool = False, **extra_env) -> WorkerProcess:
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
@@ -171,7 +181,7 @@ def celery_worker_factory(transactional_db, smtp_sink):
             "PYTHONUNBUFFERED": "1",
             **extra_env,
         }
-        worker = WorkerProcess(env)
+        worker = WorkerProcess(env, beat=beat)
         workers.append(worker)
         return worker.start()
 
