@@ -32,12 +32,20 @@ TEST_QUEUES = {
 }
 
 
+def celery_conf(**values) -> None:
+    """Change the Celery app's configuration in this process. Celery reads the
+    Django setting (CELERY_<NAME>) before a change made under the plain name, so the
+    change is made under the setting's name."""
+    from shop.celery import app
+
+    for name, value in values.items():
+        app.conf[f"CELERY_{name.upper()}"] = value
+
+
 def pytest_configure(config):
     from django.conf import settings
 
-    from shop.celery import app
-
-    app.conf.task_default_queue = TEST_QUEUE
+    celery_conf(task_default_queue=TEST_QUEUE)
     # The code reads the outbox's queue names from the settings when it queues.
     settings.OUTBOX_MAIL_QUEUE = TEST_QUEUES["OUTBOX_MAIL_QUEUE"]
     settings.OUTBOX_BULK_QUEUE = TEST_QUEUES["OUTBOX_BULK_QUEUE"]
@@ -200,10 +208,10 @@ def celery_eager(settings):
     """For unit tests only: tasks run in the test's own process when queued."""
     from shop.celery import app
 
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
+    settings.CELERY_TASK_ALWAYS_EAGER = settings.CELERY_TASK_EAGER_PROPAGATES = True
+    celery_conf(task_always_eager=True, task_eager_propagates=True)
     yield app
-    app.conf.task_always_eager = False
+    celery_conf(task_always_eager=False, task_eager_propagates=False)
 
 
 class RedisServer:
@@ -252,7 +260,7 @@ def broker(redis_server):
     from shop.celery import app
 
     def use(url: str) -> None:
-        app.conf.broker_url = url
+        celery_conf(broker_url=url)
         # The app keeps its connection pools: drop them, as after a fork.
         app._pool = None
         app.amqp._producer_pool = None
