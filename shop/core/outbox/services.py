@@ -1,6 +1,7 @@
 """Writing emails into the outbox, handing them to the broker, sending each once."""
 
 import logging
+import smtplib
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from datetime import timedelta
@@ -26,11 +27,12 @@ BATCH_SIZE = 500
 
 
 class TryLater(Exception):
-    """The mail server said "try later" (4xx) or did not answer: retry in `countdown` s."""
+    """The mail server said "try later" (4xx) or did not answer: retry in `countdown`
+    seconds; `broken`: the connection is lost, not just this message refused."""
 
-    def __init__(self, countdown: float):
+    def __init__(self, countdown: float, broken: bool):
         super().__init__(countdown)
-        self.countdown = countdown
+        self.countdown, self.broken = countdown, broken
 
 
 def enqueue(*, kind: str, to: str, context: dict, key: str | None = None) -> Email:
@@ -76,19 +78,24 @@ def send(*, email_id: int, connection=None) -> Email | None:
         retry = _attempt(email, connection)
         email.save()
     if retry:
-        raise TryLater((email.next_attempt_at - timezone.now()).total_seconds())
+        countdown = (email.next_attempt_at - timezone.now()).total_seconds()
+        broken = not isinstance(retry, smtplib.SMTPException) or isinstance(
+            retry, smtplib.SMTPServerDisconnected
+        )
+        raise TryLater(countdown, broken)
     return email
 
 
-def _attempt(email: Email, connection) -> bool:
-    """Send `email` and record the outcome on it (not saved); True to try again later."""
+def _attempt(email: Email, connection) -> OSError | None:
+    """Send `email` and record the outcome on it (not saved); returns the error to
+    try again after, if any."""
     if Undeliverable.objects.of(email.to).exists():
         email.status, email.last_error = Email.Status.SKIPPED, "undeliverable address"
-        return False
+        return None
     message = messages.build(email)
     if message is None:
         email.status = Email.Status.SKIPPED
-        return False
+        return None
     message.connection = connection
     email.attempts += 1
     try:
@@ -98,15 +105,15 @@ def _attempt(email: Email, connection) -> bool:
         verdict = classify(exc)
         if verdict is Verdict.RETRY and email.attempts < MAX_ATTEMPTS:
             email.next_attempt_at = timezone.now() + backoff(email.attempts)
-            return True
+            return exc
         email.status = Email.Status.FAILED
         if verdict is Verdict.UNDELIVERABLE:
             Undeliverable.record(email.to, email.last_error)
         logger.warning("Email %s to %s failed for good: %s", email.pk, email.to, email.last_error)
-        return False
+        return None
     email.status, email.sent_at = Email.Status.SENT, timezone.now()
     email.message_id = message.extra_headers.get("Message-ID", "")
-    return False
+    return None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -116,16 +123,16 @@ def backoff(attempts: int) -> timedelta:
 
 def send_batch(*, email_ids: list[int]) -> None:
     """Send many emails over one SMTP connection (newsletters). What the server asks
-    to try later is left pending for the requeue; a dropped connection is reopened."""
+    to try later is left pending for the requeue; a lost connection is opened again."""
     with get_connection() as connection:
         for email_id in email_ids:
             try:
                 send(email_id=email_id, connection=connection)
-            except TryLater:
-                # The connection may be the trouble (dropped, timed out): a fresh one.
-                connection.close()
-                with suppress(OSError):
-                    connection.open()
+            except TryLater as later:
+                if later.broken:
+                    connection.close()
+                    with suppress(OSError):
+                        connection.open()
 
 
 def requeue_overdue(*, older_than: timedelta | None = None) -> int:
