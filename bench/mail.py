@@ -124,7 +124,12 @@ def one_task_per_email(sink, *, mails: int) -> dict:
     issue = new_issue()
     subscribers = Subscriber.objects.receiving_newsletters().order_by("pk")[:mails]
     emails = Email.objects.bulk_create(
-        Email(kind=ISSUE, to=s.email, context={"subscriber": s.pk, "issue": issue.pk})
+        Email(
+            kind=ISSUE,
+            to=s.email,
+            mailbox=s.email_normalised,
+            context={"subscriber": s.pk, "issue": issue.pk},
+        )
         for s in subscribers
     )
     start = _now()

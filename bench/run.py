@@ -4,15 +4,12 @@ Every figure is a ratio to a baseline measured in the same run, each HTTP target
 several times round-robin and quoted as median (min-max).
 """
 
-import http.cookies
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.parse
 import urllib.request
 import uuid
 from datetime import UTC, datetime
@@ -21,7 +18,7 @@ from pathlib import Path
 import psycopg
 
 from bench import http as wrk
-from bench import report
+from bench import pages, report
 from bench.procs import CeleryWorker, children, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +29,9 @@ PYTHON = sys.executable
 SERVE_PYTHON = os.environ.get("BENCH_SERVE_PYTHON", sys.executable)
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE_URL = f"http://127.0.0.1:{PORT}"
-DB_NAME = "simplyjnj_bench"
+# A shared machine: BENCH_DATABASE and BENCH_REDIS_DBS keep a run apart from another's.
+DB_NAME = os.environ.get("BENCH_DATABASE", "simplyjnj_bench")
+REDIS_DBS = os.environ.get("BENCH_REDIS_DBS", "3,4,5").split(",")
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CONNECTIONS = 16
@@ -44,6 +43,8 @@ SIGNUPS = 500
 SIGNUP_INTERVAL = 0.02  # seconds between signups: 50 a second, a busy shop's peak
 SUBSCRIBERS = (1_000, 10_000)
 PER_TASK_MAILS = 1_000  # enough for a steady rate; 10,000 would take minutes
+# BENCH_MAIL=0 measures the pages only (a quicker run; the report says what it left out).
+MAIL = os.environ.get("BENCH_MAIL", "1") != "0"
 
 REDIS = "redis://127.0.0.1:6379"
 ENV = {
@@ -58,11 +59,11 @@ ENV = {
     "STRIPE_PUBLISHABLE_KEY": "pk_test_bench_no_payments",
     "STRIPE_WEBHOOK_SECRET": "whsec_bench_no_payments",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    # Redis databases of the benchmark's own: 3 the cache, 4 the broker, 5 the pages
+    # Redis databases of the benchmark's own: the cache, the broker, the pages
     # (shared, so the web workers take turns renewing a page instead of each renewing it).
-    "CACHE_URL": f"{REDIS}/3",
-    "CELERY_BROKER_URL": f"{REDIS}/4",
-    "PAGE_CACHE_URL": f"{REDIS}/5",
+    "CACHE_URL": f"{REDIS}/{REDIS_DBS[0]}",
+    "CELERY_BROKER_URL": f"{REDIS}/{REDIS_DBS[1]}",
+    "PAGE_CACHE_URL": f"{REDIS}/{REDIS_DBS[2]}",
     "CELERY_TASK_DEFAULT_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
@@ -128,93 +129,28 @@ def _answers(url: str) -> bool:
     return True
 
 
-def pages() -> dict[str, str]:
-    from oscar.apps.catalogue.models import Product
-
-    from blog.content import ARTICLE_SLUG
-    from shop.content import WRAP_UPC
-
-    return {
-        "home": "/",
-        "article": f"/blog/{ARTICLE_SLUG}/",
-        "product": Product.objects.get(upc=WRAP_UPC).get_absolute_url(),
-        "basket": "/basket/",
-        "blog index": "/blog/",
-    }
-
-
-def basket_cookie(product_path: str, product_id: int) -> str:
-    """A visitor's cookies once they have put the wrap in their basket over HTTP:
-    the product page gives the CSRF cookie and token, the add-to-basket form posts them."""
-    jar = http.cookies.SimpleCookie()
-
-    def request(path, data=None):
-        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())}
-        body = urllib.parse.urlencode(data).encode() if data else None
-        req = urllib.request.Request(BASE_URL + path, data=body, headers=headers)  # noqa: S310
-        opener = urllib.request.build_opener(_NoRedirect)
-        try:
-            response = opener.open(req, timeout=10)
-        except urllib.error.HTTPError as redirect:  # the 302 after adding
-            response = redirect
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar.load(header)
-        return response.read().decode()
-
-    page = request(product_path)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    request(f"/basket/add/{product_id}/", {"csrfmiddlewaretoken": token, "quantity": 1})
-    basket = request("/basket/")
-    assert "basket" in basket.lower() and product_path in basket, "the wrap is not in the basket"
-    return "; ".join(f"{k}={m.value}" for k, m in jar.items())
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def http_targets(paths: dict[str, str], cookie: str) -> list[wrk.Target]:
-    return [
-        wrk.Target("baseline", "/healthz"),
-        *(
-            wrk.Target(name, path, headers={"Cookie": cookie} if name == "basket" else {})
-            for name, path in paths.items()
-        ),
-    ]
-
-
-def measure_http(paths: dict[str, str]) -> tuple[dict, list]:
+def measure_http(paths: dict[str, str]) -> tuple[dict, dict, list]:
     from oscar.apps.catalogue.models import Product
 
     server = start_gunicorn()
     try:
         wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
-        cookie = basket_cookie(paths["product"], wrap.pk)
+        cookie = pages.shopper_cookie(BASE_URL, paths["product"], wrap.pk)
         targets = wrk.measure(
             BASE_URL,
-            http_targets(paths, cookie),
+            pages.targets(paths, cookie),
             repeats=REPEATS,
             seconds=SECONDS,
             connections=CONNECTIONS,
             raw_dir=RAW,
         )
         web_rss = [peak_rss_mb(pid) for pid in children(server.pid)]
+        cold = pages.cold_renders(BASE_URL, paths, cookie)
+        print("cold first render:", cold, flush=True)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
-    baseline = targets[0].summary()["requests_per_s"]["median"]
-    results = {}
-    for target in targets:
-        summary = target.summary()
-        summary["percent_of_baseline"] = round(
-            100 * summary["requests_per_s"]["median"] / baseline, 1
-        )
-        summary["p99_over_p50"] = round(
-            summary["p99_ms"]["median"] / summary["p50_ms"]["median"], 2
-        )
-        results[target.name] = summary
-    return results, web_rss
+    return pages.summarise(targets), cold, web_rss
 
 
 def measure_mail() -> dict:
@@ -295,19 +231,26 @@ def main() -> None:
     setup_django()
     from oscar.apps.catalogue.models import Product
 
-    paths = pages()
-    wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
+    from bench.profile import profile_pages, summary
     from bench.queries import page_queries
 
+    paths = pages.pages()
+    wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
     queries = page_queries(paths, basket_product_id=wrap.pk)
     print("queries:", queries, flush=True)
-    http_results, web_rss = measure_http(paths)
+    profiles = profile_pages(paths, basket_product_id=wrap.pk)
+    print(summary(profiles), flush=True)
+    http_results, cold, web_rss = measure_http(paths)
     print("http:", json.dumps(http_results), flush=True)
-    mail_results = measure_mail()
+    mail_results = measure_mail() if MAIL else {}
 
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "load_average_at_start": load_at_start},
+        "machine": {
+            "cores": os.cpu_count(),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": load_average(),
+        },
         "settings": {
             "repeats": REPEATS,
             "seconds": SECONDS,
@@ -319,9 +262,11 @@ def main() -> None:
         },
         "queries": queries,
         "http": http_results,
+        "cold": cold,
+        "profile": profiles,
         **mail_results,
     }
-    result["memory"]["web_workers_peak_mb"] = web_rss
+    result.setdefault("memory", {})["web_workers_peak_mb"] = web_rss
     result["duration_s"] = round(time.monotonic() - started)
     (RESULTS / "report.json").write_text(json.dumps(result, indent=2) + "\n")
     report.write(result, RESULTS)

@@ -7,6 +7,9 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from blog import caching  # noqa: F401  (connects the cache invalidation receivers)
+        from blog.privacy import register_keeper
+
+        register_keeper()
 
     def load_site_content(self) -> str:
         from blog.content import load

@@ -7,6 +7,9 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from newsletter import receivers  # noqa: F401
+        from newsletter.privacy import register_keeper
+
+        register_keeper()
 
     def load_site_content(self) -> str:
         from newsletter.services import welcome_offer

@@ -17,6 +17,7 @@ from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Consent, Newsletter
 from shop.core.mailbox import mailbox
 from shop.core.outbox import services as outbox
 from shop.core.outbox.models import Email
+from shop.core.privacy.identity import erased_address
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +50,17 @@ def subscriber_signup(*, email: str, ip_address: str | None, source: str) -> Sub
     The caller answers the same whatever happens here, so nobody can learn
     whether an address is subscribed.
     """
-    subscriber, _ = Subscriber.objects.select_for_update().get_or_create(
-        email_normalised=mailbox(email),
-        defaults={"email": email},
-    )
+    box = mailbox(email)
+    erased = Subscriber.objects.select_for_update().filter(email_normalised=erased_address(box))
+    if subscriber := erased.first():
+        # Back after erasing their data: the same row, with its (revoked or used)
+        # welcome code, so confirming again issues no second one.
+        subscriber.email = email
+        subscriber.save(update_fields=["email", "email_normalised"])
+    else:
+        subscriber, _ = Subscriber.objects.select_for_update().get_or_create(
+            email_normalised=box, defaults={"email": email}
+        )
     Consent.objects.create(
         subscriber=subscriber,
         text=CONSENT_TEXT,
@@ -66,7 +74,7 @@ def subscriber_signup(*, email: str, ip_address: str | None, source: str) -> Sub
 
     if subscriber.status == Subscriber.Status.PENDING:
         kind = emails.CONFIRM
-    elif subscriber.voucher_id:
+    elif subscriber.voucher_id and subscriber.voucher.is_active():
         kind = emails.COUPON  # the same code again, never a second voucher
     else:
         return subscriber
@@ -185,7 +193,7 @@ def issue_send(*, issue_id: int) -> bool:
     readers = (
         Subscriber.objects.receiving_newsletters()
         .order_by("pk")
-        .values_list("pk", "email")
+        .values_list("pk", "email", "email_normalised")
         .iterator(chunk_size=2000)
     )
     while chunk := list(islice(readers, 2000)):
@@ -193,11 +201,12 @@ def issue_send(*, issue_id: int) -> bool:
             Email(
                 kind=emails.ISSUE,
                 to=email,
+                mailbox=box,
                 context={"subscriber": pk, "issue": issue.pk},
                 key=f"issue:{issue.pk}:{pk}",
                 bulk=True,
             )
-            for pk, email in chunk
+            for pk, email, box in chunk
         )
     transaction.on_commit(
         lambda: outbox.hand_over(

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "shop.core.outbox.apps.OutboxConfig",
     "blog",
     "newsletter",
+    "shop.core.privacy",
 ]
 
 SITE_ID = 1
@@ -179,6 +180,9 @@ CACHES = {
     # enough, and kept apart from the default cache's rate limits and used tokens.
     "pages": cache_config(env.str("PAGE_CACHE_URL", default="locmemcache://pages")),
 }
+# Sessions read from the default cache, written through to the database: a visitor with
+# a session costs no query for it, and every host sharing the cache and database sees it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "shop.cache"
 
@@ -258,7 +262,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.checkout.tasks.settle_unsettled_payments",
         "schedule": 60,
     },
+    # IP addresses and old orders' personal fields are cleared once kept long enough.
+    "privacy-retention": {"task": "shop.core.privacy.tasks.apply_retention", "schedule": 60 * 60},
 }
+
+# --- Privacy (shop/core/privacy/) -------------------------------------------------
+
+# Days the IP address (and browser name) of a comment or newsletter consent is kept:
+# long enough to fight spam and prove consent was given from somewhere, then cleared.
+PRIVACY_IP_RETENTION_DAYS = env.int("PRIVACY_IP_RETENTION_DAYS", default=90)
+# Days an order keeps the buyer's name, addresses and email after it was placed; then
+# they are removed. Seven years covers US federal and state tax record keeping (the
+# IRS asks for up to 7 years); check the law where you sell before lowering it.
+ORDER_RETENTION_DAYS = env.int("ORDER_RETENTION_DAYS", default=7 * 366)
 
 # --- Payments (Stripe API; localstripe on loopback in dev and tests) ---------
 
@@ -303,6 +319,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# With several web hosts, uploads and thumbnails go to one bucket of an object store
+# (S3 API, django-storages); credentials come from boto3's own AWS_* variables.
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -313,6 +332,21 @@ STORAGES = {
         )
     },
 }
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="us-east-1"),
+            "custom_domain": env.str("MEDIA_CUSTOM_DOMAIN", default="") or None,
+            # Plain URLs (objects readable by anyone, as on a site's own host): the same
+            # on every page and every host, so cached pages and fragments stay valid.
+            "querystring_auth": False,
+            "default_acl": "public-read",
+            "file_overwrite": False,
+        },
+    }
 
 # --- Oscar ------------------------------------------------------------------
 
@@ -359,6 +393,11 @@ PAGE_CACHE_HOLES = {
     "comment_form_token": "blog.antispam.issue_form_token_for",
 }
 
+# The header's basket is cached under a key of its lines, prices and vouchers; offers
+# have no time of change, so a new or edited offer shows there within this many seconds
+# (shop/templatetags/basket_keys.py). The basket page and checkout apply offers afresh.
+BASKET_FRAGMENT_SECONDS = 60
+
 # --- Clients and limits (shop/core/) ----------------------------------------
 
 # The proxies in front of the site whose X-Forwarded-For entries are believed: how
@@ -391,6 +430,8 @@ RATE_LIMITS = {
     "reviews.add": (5, 60 * 60),
     # Registrations per client address (each one sends an email).
     "account.register": (10, 60 * 60),
+    # Privacy requests (each one sends an email) per client address and per mailbox.
+    "privacy.request": (5, 60 * 60),
 }
 
 # Sign-in lockout (django-axes) on every login form: after LOGIN_FAILURE_LIMIT
@@ -409,7 +450,14 @@ AXES_LOCKOUT_CALLABLE = "shop.core.accounts.locked_out"
 
 # Pages under these paths hold a visitor's own data: sent with
 # `Cache-Control: private, no-store` (as is every page for a signed-in visitor).
-PRIVATE_PATH_PREFIXES = ("/basket/", "/checkout/", "/accounts/", "/dashboard/", "/wishlists/")
+PRIVATE_PATH_PREFIXES = (
+    "/basket/",
+    "/checkout/",
+    "/accounts/",
+    "/dashboard/",
+    "/wishlists/",
+    "/privacy/confirm/",
+)
 
 # --- Blog comments (blog/) ---------------------------------------------------
 
@@ -440,13 +488,23 @@ _stripe_js_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_JS_URL))
 _stripe_api_origin = "{0.scheme}://{0.netloc}".format(
     urlsplit(STRIPE_API_BASE or "https://api.stripe.com")
 )
+# Pictures from the media bucket when it is on another host.
+_media_origin = []
+if MEDIA_BUCKET:
+    _options = STORAGES["default"]["OPTIONS"]
+    if _options["custom_domain"]:
+        _media_origin = [f"https://{_options['custom_domain']}"]
+    elif _options["endpoint_url"]:
+        _media_origin = ["{0.scheme}://{0.netloc}".format(urlsplit(_options["endpoint_url"]))]
+    else:
+        _media_origin = [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE, _stripe_js_origin],
         # Oscar's templates hide a few elements with style attributes.
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_media_origin],
         "connect-src": [SELF, _stripe_api_origin],
         "frame-src": [SELF, _stripe_js_origin, "https://hooks.stripe.com"],
         "form-action": [SELF],

@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("newsletter/", include("newsletter.urls")),
     path("blog/", include("blog.urls")),
+    path("privacy/", include("shop.core.privacy.urls")),
     path(
         "sitemap.xml",
         sitemap,

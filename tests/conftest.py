@@ -10,7 +10,7 @@ The fixtures live in tests/support/ by concern, loaded here as plugins:
 database.py (the test database, built once and cloned per process), mail.py
 (`smtp_sink`), workers.py (`celery_worker`, `celery_worker_factory`,
 `celery_eager`), browser.py (`browser`, `page`), payments.py (`localstripe_url`,
-`stripe_api`, `checkout`).
+`stripe_api`, `checkout`), storage.py (`s3_server`, `s3_media`).
 """
 
 import os
@@ -39,6 +39,7 @@ pytest_plugins = [
     "tests.support.workers",
     "tests.support.browser",
     "tests.support.payments",
+    "tests.support.storage",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,6 +21,7 @@ def into_the_outbox(apps, schema_editor):
             Email(
                 kind=f"newsletter.{d.kind}",
                 to=d.subscriber.email,
+                mailbox=d.subscriber.email_normalised,
                 context=context,
                 key=f"issue:{d.issue_id}:{d.subscriber_id}" if d.issue_id else None,
                 bulk=bool(d.issue_id),

@@ -13,6 +13,7 @@ import re
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
@@ -51,6 +52,26 @@ def same_mailbox(a: str, b: str) -> bool:
         return mailbox(a) == mailbox(b)
     except ValidationError:
         return False
+
+
+def of_mailbox(queryset: QuerySet, field: str, box: str) -> list:
+    """The rows of `queryset` whose address in `field` reaches the mailbox `box`
+    (as mailbox() gives it), whatever its spelling. The database narrows by domain;
+    the identity rule decides."""
+    domain = box.rpartition("@")[2]
+    candidates = Q()
+    for name in GMAIL_DOMAINS if domain in GMAIL_DOMAINS else {domain}:
+        candidates |= Q(**{f"{field}__iendswith": f"@{name}"})
+        candidates |= Q(**{f"{field}__iendswith": f"@{name}."})
+    rows = queryset.filter(candidates)
+    return [row for row in rows if mailbox_or_none(getattr(row, field)) == box]
+
+
+def mailbox_or_none(email: str) -> str | None:
+    try:
+        return mailbox(email)
+    except ValidationError:
+        return None
 
 
 def is_disposable(email: str) -> bool:

@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
@@ -11,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from oscar.apps.customer import views
 from oscar.core.compat import get_user_model
 
+from shop.core.privacy import services as privacy
 from shop.core.ratelimit import client_limited
 from shop.customer.mixins import activation_tokens
 
@@ -97,3 +100,21 @@ class LogoutView(views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class ProfileDeleteView(views.ProfileDeleteView):
+    """Deleting a profile erases everything tied to its email address, as a privacy
+    request does: comments anonymised, newsletter ended, the email address off orders."""
+
+    def form_valid(self, form):
+        user = self.request.user
+        logout(self.request)
+        try:
+            privacy.run(email=user.email, kind="erase")
+        except ValidationError:  # an address the identity rule cannot read: the account only
+            user.delete()
+        messages.success(
+            self.request,
+            _("Your profile and the data tied to your email address are deleted."),
+        )
+        return redirect(self.get_success_url())

@@ -11,3 +11,6 @@ class OutboxConfig(AppConfig):
     def ready(self):
         # Each app's emails.py registers the kinds of email it sends (outbox.kinds).
         autodiscover_modules("emails")
+        from shop.core.outbox.privacy import register_keeper
+
+        register_keeper()

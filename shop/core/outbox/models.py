@@ -37,6 +37,8 @@ class Email(models.Model):
 
     kind = models.CharField(max_length=64)
     to = models.EmailField(max_length=254)
+    # The mailbox `to` reaches (suppression_key): what privacy requests find it by.
+    mailbox = models.CharField(max_length=254, db_index=True, editable=False)
     context = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     bulk = models.BooleanField(default=False, help_text="Sent in batches on the bulk queue.")
@@ -56,6 +58,10 @@ class Email(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to}"
+
+    def save(self, *args, **kwargs):
+        self.mailbox = suppression_key(self.to)
+        super().save(*args, **kwargs)
 
 
 class UndeliverableQuerySet(models.QuerySet):

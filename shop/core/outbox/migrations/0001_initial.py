@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=64)),
                 ('to', models.EmailField(max_length=254)),
+                ('mailbox', models.CharField(db_index=True, editable=False, max_length=254)),
                 ('context', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
                 ('key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
                 ('bulk', models.BooleanField(default=False, help_text='Sent in batches on the bulk queue.')),

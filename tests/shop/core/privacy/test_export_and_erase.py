@@ -1,0 +1,129 @@
+import json
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from blog.models import Comment
+from newsletter.models import Consent, Subscriber
+from shop.core.mailbox import mailbox
+from shop.core.privacy import services
+from shop.order.models import Order
+from tests.shop.core.privacy.conftest import long_ago
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+ORDER_TABLES = {"order_shippingaddress", "order_billingaddress"}
+
+
+def traces(token: str) -> set[tuple[str, str]]:
+    """Every (table, column) of text, characters or JSON in the database holding `token`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type IN "
+            "('text', 'character varying', 'character', 'json', 'jsonb')"
+        )
+        columns = cursor.fetchall()
+        found = set()
+        for table, column in columns:
+            cursor.execute(
+                f'SELECT 1 FROM "{table}" WHERE "{column}"::text ILIKE %s LIMIT 1',  # noqa: S608
+                [f"%{token}%"],
+            )
+            if cursor.fetchone():
+                found.add((table, column))
+    return found
+
+
+def test_the_export_has_every_kind_of_record_for_the_address_and_nothing_of_another(person, other):
+    data = services.export(mailbox("ZED.QUOKKA@googlemail.com"))
+    sections = data["data"]
+
+    comments = sections["comments"]
+    assert len(comments) == 2  # two spellings of one mailbox
+    assert {c["post"] for c in comments} == {person.comment.post.title}
+    assert comments[0]["ip_address"] == "203.0.113.7"
+    [subscriber] = sections["newsletter"]
+    assert subscriber["consents"][0]["ip_address"] == "203.0.113.8"
+    assert subscriber["welcome_code"]["code"] == person.subscriber.voucher.code
+    assert subscriber["welcome_code"]["state"] == "unused"
+    assert len(sections["orders"]) == 2  # as a guest and signed in
+    assert {o["shipping_address"]["last_name"] for o in sections["orders"]} == {"Quokka"}
+    assert all(o["lines"] and o["total_incl_tax"] for o in sections["orders"])
+    [account] = sections["account"]
+    assert account["address_book"][0]["phone_number"] == "+13035550123"
+
+    text = json.dumps(data).lower()
+    assert "wombat" not in text and "replier" not in text
+
+
+def test_erasing_leaves_no_trace_of_the_address_and_the_name_only_on_orders_kept_for_tax(
+    person, other
+):
+    assert traces("quokka") >= {("blog_comment", "email"), ("newsletter_subscriber", "email")}
+
+    outcome = services.erase(mailbox("zed.quokka@gmail.com"))
+
+    # The email address is nowhere; the name and postal address stay on the orders the
+    # law makes us keep, and go once their retention period is over.
+    assert {table for table, _ in traces("quokka")} <= ORDER_TABLES, traces("quokka")
+    assert not traces("zedquokka") and not traces("zed.quokka")
+    assert "quokka" not in "\n".join(outcome).lower()
+    Order.objects.update(date_placed=long_ago(days=8 * 365))
+    services.retention_apply()
+    assert traces("quokka") == set()
+    assert traces("wombat"), "somebody else's data was erased too"
+
+
+def test_erased_comments_read_anonymous_and_keep_their_thread(person, client):
+    services.erase(mailbox(person.email), remove_text=False)
+    comment = Comment.objects.get(pk=person.comment.pk)
+    assert (comment.author_name, comment.email, comment.website, comment.ip_address) == (
+        "Anonymous",
+        "",
+        "",
+        None,
+    )
+    assert comment.body == "Thanks, this helped."
+    assert comment.replies.get().body == "Same here!"
+    page = client.get(comment.post.get_absolute_url()).content.decode()
+    assert "Anonymous" in page and "Quokka" not in page and "Same here!" in page
+
+
+def test_erasing_can_remove_the_comments_text(person):
+    services.erase(mailbox(person.email), remove_text=True)
+    assert "Removed at the writer" in Comment.objects.get(pk=person.comment.pk).body_html
+
+
+def test_erasure_revokes_an_unused_code_keeps_consent_as_proof_and_deletes_the_account(person):
+    services.erase(mailbox(person.email))
+    subscriber = Subscriber.objects.get(pk=person.subscriber.pk)
+    assert subscriber.status == "unsubscribed"
+    assert subscriber.email.endswith("@erased.invalid")
+    assert subscriber.voucher.end_datetime <= timezone.now()
+    consent = Consent.objects.get(subscriber=subscriber)
+    assert (consent.text, consent.ip_address) == ("Yes", None)
+    assert not type(person.user).objects.filter(pk=person.user.pk).exists()
+    assert Order.objects.filter(shipping_address__last_name="Quokka").count() == 2
+
+
+def test_retention_clears_old_ip_addresses_and_old_orders_once(person, other):
+    Comment.objects.filter(pk=person.comment.pk).update(created=long_ago(days=91))
+    Consent.objects.filter(subscriber=other.subscriber).update(created=long_ago(days=91))
+    old = Order.objects.get(guest_email__iexact="ZedQuokka@gmail.com")
+    Order.objects.filter(pk=old.pk).update(date_placed=long_ago(days=8 * 365))
+
+    outcome = services.retention_apply()
+
+    assert Comment.objects.get(pk=person.comment.pk).ip_address is None
+    assert Comment.objects.get(pk=other.comment.pk).ip_address == "203.0.113.7"
+    assert Consent.objects.get(subscriber=other.subscriber).ip_address is None
+    assert Consent.objects.get(subscriber=person.subscriber).ip_address == "203.0.113.8"
+    assert "orders: 1 past retention anonymised" in outcome
+    order = Order.objects.get(pk=old.pk)
+    assert (order.guest_email, order.shipping_address, order.billing_address) == ("", None, None)
+    assert order.card_payment.checkout == {}
+    assert order.total_incl_tax > 0 and order.lines.exists()  # the sale itself stays
+    assert Order.objects.filter(user=person.user).get().shipping_address.last_name == "Quokka"
+
+    assert services.retention_apply() == []  # a second run finds nothing to do
