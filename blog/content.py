@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from blog.models import Comment, Post
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent / "articles"
 ARTICLE_SLUG = "why-do-i-have-hip-pain-after-running"
 
 POSTS = [
@@ -84,7 +84,13 @@ def load() -> str:
         values["body"] = (CONTENT_DIR / f"{spec['slug']}.md").read_text(encoding="utf-8")
         values["author"] = author
         values["status"] = Post.Status.PUBLISHED
-        posts[spec["slug"]], changed = _save_if_changed(Post, {"slug": spec["slug"]}, values)
+        post, changed = _save_if_changed(Post, {"slug": spec["slug"]}, values)
+        if changed:
+            # The article's own date, not the load's: feeds and the sitemap show it.
+            # (A queryset update, as `updated_at` is set on every save.)
+            Post.objects.filter(pk=post.pk).update(updated_at=spec["published_at"])
+            post.updated_at = spec["published_at"]
+        posts[spec["slug"]] = post
         saved += changed
 
     article = posts[ARTICLE_SLUG]

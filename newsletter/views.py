@@ -23,7 +23,9 @@ def wants_json(request) -> bool:
 
 
 def message_page(request, message: str, status: int = 200):
-    return render(request, "newsletter/message.html", {"message": message}, status=status)
+    # The newsletter's own answers: no signup box under them.
+    context = {"message": message, "newsletter_box_hidden": True}
+    return render(request, "newsletter/message.html", context, status=status)
 
 
 def rate_limited(request, message: str):
@@ -77,7 +79,8 @@ def confirm(request, token: str):
         subscriber = services.subscriber_confirm(token=token)
     except tokens.TokenError as exc:
         return message_page(request, exc.message, status=exc.status)
-    return render(request, "newsletter/subscriber_confirmed.html", {"subscriber": subscriber})
+    context = {"subscriber": subscriber, "newsletter_box_hidden": True}
+    return render(request, "newsletter/subscriber_confirmed.html", context)
 
 
 @csrf_exempt  # RFC 8058: mail providers POST here without a session or a CSRF token

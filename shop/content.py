@@ -10,8 +10,17 @@ from django.core.files import File
 from django.core.management import call_command
 from oscar.apps.address.models import Country
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.apps.catalogue.models import Product, ProductCategory, ProductClass, ProductImage
 from oscar.apps.partner.models import Partner, StockRecord
+
+from shop.catalogue.models import (
+    Product,
+    ProductAttribute,
+    ProductAttributeValue,
+    ProductCategory,
+    ProductClass,
+    ProductImage,
+)
+from shop.pages import load as load_pages
 
 WRAP_UPC = "SJNJ-ICE-WRAP-01"
 WRAP_IMAGE = (
@@ -34,13 +43,20 @@ keeps coming back, see a medical professional.</p>
 """.strip()
 
 
+IN_THE_BOX = (
+    "One ice gel wrap in its soft fabric cover, and one adjustable elastic strap "
+    "with a hook-and-loop fastener."
+)
+
+
 def load() -> str:
     site, _ = Site.objects.update_or_create(
         pk=settings.SITE_ID,
         defaults={"domain": settings.SITE_DOMAIN, "name": settings.OSCAR_SHOP_NAME},
     )
     wrap = load_catalogue()
-    return f"site {site.domain}; product {wrap.upc}"
+    pages = load_pages()
+    return f"site {site.domain}; product {wrap.upc}; {pages}"
 
 
 def load_catalogue() -> Product:
@@ -78,6 +94,14 @@ def load_catalogue() -> Product:
             "num_in_stock": 100,
         },
     )
+    # What the product page lists under "In the box"; staff edit it with the product.
+    in_the_box, _ = ProductAttribute.objects.get_or_create(
+        product_class=product_class,
+        code="in_the_box",
+        defaults={"name": "In the box", "type": ProductAttribute.TEXT},
+    )
+    if not ProductAttributeValue.objects.filter(product=wrap, attribute=in_the_box).exists():
+        in_the_box.save_value(wrap, IN_THE_BOX)
     if not wrap.images.exists():
         with WRAP_IMAGE.open("rb") as image:
             ProductImage.objects.create(

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Oscar, wired as its "Building your own shop" guide says.
     "shop.oscar_shop.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    # Django's own widget templates, for FORM_RENDERER.
+    "django.forms",
     # Third-party apps Oscar depends on.
     "widget_tweaks",
     "haystack",
@@ -105,6 +107,8 @@ SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Oscar's dashboard: its inline handlers, by hash (shop/core/middleware.py).
+    "shop.core.middleware.DashboardInlineHandlersMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages (whitenoise serves static files compressed already). Django
@@ -157,6 +161,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render with the templates above, so the site's own copies apply
+# (e.g. the dashboard's image widget without inline handlers).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data -------------------------------------------------------------------
 
@@ -386,12 +394,8 @@ PAGE_CACHE_VIEWS = {
 }
 # Cookies no cached page depends on: any other cookie makes the request pass by the cache.
 PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author", "comments_written"]
-# What a cached page fills in per response: {name: "dotted.path.to(request, *args)"}.
-PAGE_CACHE_HOLES = {
-    "csrf_token": "django.middleware.csrf.get_token",
-    "csp_nonce": "shop.pagecache.csp_nonce",
-    "comment_form_token": "blog.antispam.issue_form_token_for",
-}
+# What a cached page fills in per response is registered by the app that owns it
+# (shop.pagecache.register_placeholder).
 
 # The header's basket is cached under a key of its lines, prices and vouchers; offers
 # have no time of change, so a new or edited offer shows there within this many seconds
@@ -447,6 +451,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "shop.core.client.client_address"
 AXES_USERNAME_CALLABLE = "shop.core.accounts.login_name"
 AXES_LOCKOUT_CALLABLE = "shop.core.accounts.locked_out"
+
+# How long signed links stay valid (seconds): the newsletter's confirm link, and the
+# thank-you page's link that shows an order without a session.
+NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 60 * 60
+CHECKOUT_THANK_YOU_LINK_MAX_AGE = 7 * 24 * 60 * 60
 
 # Pages under these paths hold a visitor's own data: sent with
 # `Cache-Control: private, no-store` (as is every page for a signed-in visitor).

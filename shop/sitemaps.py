@@ -1,5 +1,7 @@
 from django.contrib.sitemaps import Sitemap
-from oscar.apps.catalogue.models import Category, Product
+from django.urls import reverse
+
+from shop.catalogue.models import Category, Product
 
 
 class ProductSitemap(Sitemap):
@@ -17,3 +19,16 @@ class CategorySitemap(Sitemap):
 
     def items(self):
         return Category.objects.browsable().order_by("path")
+
+
+class PagesSitemap(Sitemap):
+    """The site's front doors: home, the advice index, the shop."""
+
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["home", "blog:post_list", "catalogue:index"]
+
+    def location(self, item):
+        return reverse(item)

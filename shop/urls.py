@@ -7,10 +7,15 @@ from django.views.generic import TemplateView
 
 from blog.sitemaps import PostSitemap
 from shop import views
-from shop.sitemaps import CategorySitemap, ProductSitemap
+from shop.sitemaps import CategorySitemap, PagesSitemap, ProductSitemap
 
 # Each app adds its pages here.
-sitemaps = {"blog": PostSitemap, "products": ProductSitemap, "categories": CategorySitemap}
+sitemaps = {
+    "pages": PagesSitemap,
+    "blog": PostSitemap,
+    "products": ProductSitemap,
+    "categories": CategorySitemap,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),

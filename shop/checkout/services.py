@@ -12,14 +12,14 @@ then goes in steps, each committed on its own, so no failure can lose a charge:
    committed together.
 3. Whatever runs after that (emails, hooks, the session) is best-effort.
 
-If the order cannot be placed (sold out, a voucher used up, totals differ) the
-charge is refunded. If anything else fails after the charge, the CardPayment
-stays pending and `settle_unsettled_payments` (a periodic task), the webhook or
-the shopper's next request finishes it. Nothing acts on what a browser or a
+If the order cannot be placed (Oscar's UnableToPlaceOrder: sold out, a voucher
+used up, totals differ) the charge is refunded. If anything else fails after the
+charge (a fault, a bug), the CardPayment stays pending and
+`settle_unsettled_payments` (a periodic task), the webhook or the shopper's next
+request finishes it. Nothing acts on what a browser or a
 webhook body says: each step asks Stripe.
 """
 
-import json
 import logging
 from datetime import timedelta
 from decimal import Decimal
@@ -106,24 +106,34 @@ def check_payment_method(*, payment_method_id: str, setup_intent_ids: list[str])
     raise PaymentFailed(_("We could not use that card. Please enter your card details again."))
 
 
-def checkout_details(submission: dict, guest_email: str | None) -> dict:
-    """What placing the order needs besides the basket, as JSON."""
+def card_label(payment_method_id: str) -> str:
+    """How the shopper knows the card: "Visa card ending 4242"; "" if Stripe cannot say."""
+    try:
+        card = stripe_client().v1.payment_methods.retrieve(payment_method_id).card
+        return _("%(brand)s card ending %(last4)s") % {
+            "brand": str(card.brand).replace("_", " ").title(),
+            "last4": card.last4,
+        }
+    except (stripe.StripeError, AttributeError):
+        logger.warning("No card details for PaymentMethod %s", payment_method_id)
+        return ""
+
+
+def checkout_details(submission: dict, guest_email: str | None, card_label: str = "") -> dict:
+    """What placing the order needs besides the basket, as JSON: the address's
+    fields as the database stores them (strings, a phone number in E.164)."""
     address = submission["shipping_address"]
     fields = {
-        field.attname: getattr(address, field.attname)
+        field.attname: field.get_prep_value(getattr(address, field.attname))
         for field in ShippingAddress._meta.concrete_fields
         if not field.primary_key
     }
-    return json.loads(
-        json.dumps(
-            {
-                "guest_email": guest_email,
-                "shipping_address": fields,
-                "shipping_method": submission["shipping_method"].code,
-            },
-            default=str,
-        )
-    )
+    return {
+        "guest_email": guest_email,
+        "shipping_address": fields,
+        "shipping_method": submission["shipping_method"].code,
+        "card_label": card_label,
+    }
 
 
 @transaction.atomic
@@ -150,7 +160,7 @@ def start_payment(
     if status != Basket.OPEN:
         payment = CardPayment.objects.filter(basket=basket).first()
         if payment is None:
-            raise PaymentFailed(_("This basket is no longer open. Please try again."))
+            raise PaymentFailed(_("This cart is no longer open. Please try again."))
         return payment
     try:
         intent = stripe_client().v1.payment_intents.create(
@@ -214,13 +224,14 @@ def settle_payment(*, payment_id: int, confirm: bool = False) -> Order:
         raise
     except (AuthenticationRequired, OrderNotPlaced, PaymentPending):
         raise
+    except UnableToPlaceOrder as exc:  # sold out, a voucher used up, totals differ
+        raise _refund(payment_id, exc) from exc
     except Exception as exc:
         placed = _placed(payment_id)
         if placed is not None:  # committed: what failed ran after the commit
             logger.exception("Order #%s placed; what runs after its commit failed", placed.number)
             return placed
-        if isinstance(exc, UnableToPlaceOrder | ValueError):  # sold out, voucher used up
-            raise _refund(payment_id, exc) from exc
+        # A fault or a bug: the charge stands and the order is placed once it is fixed.
         logger.exception("Payment %s: the order was not placed; it will be retried", payment_id)
         raise PaymentPending() from exc
     return order
@@ -323,7 +334,7 @@ def _place_paid_order(*, payment_id: int, intent) -> Order:
         return payment.order
     basket = Basket.objects.select_for_update().filter(pk=payment.basket_id).first()
     if basket is None or basket.status == Basket.SUBMITTED:
-        raise UnableToPlaceOrder(_("This basket has already been paid for."))
+        raise UnableToPlaceOrder(_("This cart has already been paid for."))
 
     details = payment.checkout
     user = get_user_model().objects.get(pk=payment.user_id) if payment.user_id else AnonymousUser()
@@ -369,6 +380,7 @@ def _place_paid_order(*, payment_id: int, intent) -> Order:
         amount_debited=total.incl_tax,
         currency=total.currency,
         reference=intent.id,
+        label=details.get("card_label", ""),
     )
     order.set_status(PAID)
     basket.submit()

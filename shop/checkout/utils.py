@@ -15,3 +15,12 @@ class CheckoutSessionData(utils.CheckoutSessionData):
     def setup_intents(self, basket_id: int) -> list[str]:
         """This checkout's SetupIntents for the basket, newest first."""
         return [i for i, b in self._get("payment", "setup_intents", []) if b == basket_id]
+
+    def pay_by(self, method, card_label: str = "") -> None:
+        """The PaymentMethod to charge, and how the shopper knows the card
+        ("Visa card ending 4242"), shown on the review and thank-you pages."""
+        super().pay_by(method)
+        self._set("payment", "card_label", card_label if method else "")
+
+    def card_label(self) -> str:
+        return self._get("payment", "card_label", "")

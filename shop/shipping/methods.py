@@ -10,6 +10,7 @@ FREE_SHIPPING_THRESHOLD = Decimal("50.00")
 
 class Standard(methods.FixedPrice):
     code = "standard"
+    business_days = "3-5"
     name = _("Standard shipping (3-5 business days)")
     charge_excl_tax = Decimal("5.95")
     charge_incl_tax = Decimal("5.95")

@@ -19,8 +19,11 @@ class CaptureNode(template.Node):
         self.nodelist, self.name = nodelist, name
 
     def render(self, context):
-        # The nodelist's output is already escaped by the template engine.
-        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))  # noqa: S308
+        # Variables in the nodelist's output are escaped by the template engine; quotes
+        # written in a template ('Products matching "ice"') are escaped here, so the
+        # text can stand in an attribute as well as in <title>.
+        text = " ".join(self.nodelist.render(context).split()).replace('"', "&quot;")
+        context[self.name] = mark_safe(text)  # noqa: S308
         return ""
 
 

@@ -102,6 +102,23 @@ def test_the_thread_counts_approved_comments_and_nests_the_shops_reply(client, a
     assert "Spammy Sue" not in text_of(page.find(".//body"))
 
 
+def test_a_new_comments_time_is_a_valid_html_datetime(client, article):
+    import re
+    from datetime import UTC, datetime
+
+    CommentFactory(
+        post=article,
+        status=Comment.Status.APPROVED,
+        author_name="Fresh Fran",
+        created=datetime(2024, 5, 1, 7, 8, 9, 123456, tzinfo=UTC),
+    )
+    page = parse(client.get(ARTICLE_URL))
+    stamps = [time.get("datetime") for time in page.iter("time")]
+    assert "2024-05-01T07:08:09+0000" in stamps
+    # HTML allows at most three digits of a second's fraction; none are needed.
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", s) for s in stamps)
+
+
 def test_no_commenter_email_appears_in_the_page(client, article):
     CommentFactory(
         post=article, email="hidden.reader@example.com", website="https://reader.example"
@@ -113,6 +130,9 @@ def test_no_commenter_email_appears_in_the_page(client, article):
 
 
 def test_every_internal_link_on_the_article_resolves(client, article, wrap):
+    from shop.pages import load as load_footer_pages
+
+    load_footer_pages()  # as load_site_content does: the footer links them
     page = parse(client.get(ARTICLE_URL))
     internal = {
         a.get("href").split("#")[0]
@@ -120,6 +140,7 @@ def test_every_internal_link_on_the_article_resolves(client, article, wrap):
         if a.get("href", "").startswith("/") and a.get("href") != "/"
     }
     assert "/blog/common-hip-problems-and-how-to-deal-with-them/" in internal
+    assert {"/about/", "/contact/", "/shipping-returns/"} <= internal
     for href in sorted(internal):
         assert client.get(href, follow=True).status_code == 200, href
 

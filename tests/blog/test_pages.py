@@ -51,6 +51,11 @@ def test_the_posts_feeds_list_published_posts(client):
     ]
     assert items[0].findtext("link").endswith("/blog/why-do-i-have-hip-pain-after-running/")
     assert atom["Content-Type"].startswith("application/atom+xml")
+    # The articles' own dates, not the time the content was loaded.
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(atom.content)  # noqa: S314 (our own feed)
+    assert feed.findtext("a:updated", namespaces=ns).startswith("2019-06-03T09:00:00")
+    assert feed.findtext("a:entry/a:updated", namespaces=ns).startswith("2019-06-03T09:00:00")
     assert b"Unfinished draft" not in rss.content + atom.content
 
 

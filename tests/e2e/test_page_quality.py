@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
+from shop.pages import load as load_pages
 from tests import pagechecks
 
 pytestmark = [
@@ -47,10 +48,10 @@ def journey(page, product):
     yield "checkout-address"
     page.get_by_label("First name").fill("Jo")
     page.get_by_label("Last name").fill("Runner")
-    page.get_by_label("First line of address").fill("12 Trail Road")
+    page.get_by_label("Street address").fill("12 Trail Road")
     page.get_by_label("City").fill("Portland")
-    page.get_by_label("State/County").fill("OR")
-    page.get_by_label("Post/Zip-code").fill("97201")
+    page.get_by_label("State").select_option("OR")
+    page.get_by_label("ZIP code").fill("97201")
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/checkout/shipping-method/")
     yield "checkout-shipping"
@@ -150,3 +151,89 @@ def test_the_comment_form_and_signup_box_work_with_the_keyboard_alone(page, sett
     tab_to(page, form.get_by_role("button", name="Post Comment"))
     page.keyboard.press("Enter")
     page.get_by_text("Thank you, your comment is awaiting moderation.").wait_for()
+
+
+def check_pages(browser, base_url, walk, prepare=None) -> dict[str, list[str]]:
+    """Walk the pages at each width: axe, the Nu Html Checker, script errors and
+    sideways scrolling at a phone's width; returns what failed, by page."""
+    problems, documents = {}, {}
+    for width in WIDTHS:
+        context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        errors = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        page.on(
+            "console",
+            lambda msg, page=page, errors=errors: (
+                msg.type == "error" and errors.append(f"{page.url}: {msg.text}")
+            ),
+        )
+        if prepare:
+            prepare(page)
+        for name in walk(page):
+            key = f"{name} at {width}px"
+            page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
+            problems[f"axe, {key}"] = pagechecks.axe_violations(page)
+            wide = page.evaluate(
+                "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+            )
+            problems[f"overflow, {key}"] = ["the page scrolls sideways"] if wide else []
+            documents.setdefault(name, page.request.get(page.url).body())
+        problems[f"scripts at {width}px"] = errors
+        context.close()
+    for name, found in pagechecks.html_errors(documents).items():
+        problems[f"HTML, {name}"] = found
+    return {key: found for key, found in problems.items() if found}
+
+
+def report(failing) -> str:
+    return "\n".join(f"{key}:\n  " + "\n  ".join(found) for key, found in failing.items())
+
+
+def test_catalogue_footer_account_search_and_order_status_pages_pass_the_page_checks(
+    browser, live_server, wrap, checkout
+):
+    from django.contrib.auth import get_user_model
+    from oscar.apps.order.models import Order
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    checkout.up_to_payment(wrap)
+    checkout.place_order()
+    order = Order.objects.get()
+    status_url = reverse(
+        "customer:anon-order",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+    get_user_model().objects.create_user("acc", "acc@example.com", "a-Long-pass-42")
+
+    load_pages()
+
+    def walk(page):
+        page.goto(reverse("catalogue:index"))
+        yield "catalogue"
+        page.goto("/shipping-returns/")
+        yield "shipping-returns"
+        page.goto(reverse("customer:login"))
+        yield "login"
+        page.goto(reverse("search:search") + "?q=ice")
+        yield "search"
+        page.goto(status_url)
+        yield "order-status-form"
+        page.locator("#anon_order_form").get_by_label("Email address").fill(order.guest_email)
+        page.get_by_role("button", name="Show my order").click()
+        page.wait_for_url(f"**{status_url}")
+        yield "order-status"
+        page.goto(reverse("customer:login"))
+        form = page.locator("#login_form")
+        form.get_by_label("Email address").fill("acc@example.com")
+        form.get_by_label("Password").fill("a-Long-pass-42")
+        form.get_by_role("button", name="Log In").click()
+        page.get_by_role("button", name="Logout").wait_for()
+        page.goto(reverse("customer:profile-view"))
+        yield "profile"
+        page.goto(reverse("customer:order-list"))
+        yield "order-history"
+
+    failing = check_pages(browser, live_server.url, walk)
+    assert not failing, report(failing)

@@ -37,6 +37,8 @@ def test_pressing_the_button_confirms_and_issues_one_welcome_voucher(client):
     response = client.post(confirm_url(subscriber))
     assert response.status_code == 200
     assert "Your 10%-off code is on its way" in response.content.decode()
+    # No signup box offered again to someone who has just subscribed.
+    assert "Save 10% Off Our Products" not in response.content.decode()
 
     subscriber.refresh_from_db()
     assert subscriber.status == "confirmed"

@@ -20,15 +20,15 @@ def test_a_shopper_buys_the_wrap_with_the_test_card(page, wrap, stripe_api):
 
     page.get_by_label("First name").fill("Jo")
     page.get_by_label("Last name").fill("Runner")
-    page.get_by_label("First line of address").fill("12 Trail Road")
+    page.get_by_label("Street address").fill("12 Trail Road")
     page.get_by_label("City").fill("Portland")
-    page.get_by_label("State/County").fill("OR")
-    page.get_by_label("Post/Zip-code").fill("97201")
+    page.get_by_label("State").select_option("OR")
+    page.get_by_label("ZIP code").fill("97201")
     page.get_by_role("button", name="Continue").click()
 
     # One shipping method applies to a single wrap, so Oscar skips the choice.
     card = page.locator("#card-element")
-    card.get_by_placeholder("number").fill("4242424242424242")
+    card.get_by_placeholder("number").fill("4242 4242 4242 4242")  # as printed on the card
     card.get_by_placeholder("exp_month").fill("12")
     card.get_by_placeholder("exp_year").fill("34")  # two digits, as on the card
     card.get_by_placeholder("cvc").fill("123")
@@ -41,6 +41,7 @@ def test_a_shopper_buys_the_wrap_with_the_test_card(page, wrap, stripe_api):
 
     order = Order.objects.get()
     assert order.number in page.content()
+    assert "Paid $39.95 by Visa card ending 4242." in page.content()
     assert order.status == "Paid"
     assert order.guest_email == "browser@example.com"
     assert not errors

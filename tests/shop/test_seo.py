@@ -186,7 +186,31 @@ def test_the_sitemap_lists_posts_products_and_categories(client, site, wrap):
         ARTICLE_URL.lstrip("/"),
         site["product"].lstrip("/"),
         category.get_absolute_url().lstrip("/"),
+        "",  # the home page
+        site["blog"].lstrip("/"),
+        site["shop"].lstrip("/"),
     } <= paths
+
+
+def test_the_sitemap_dates_each_article_by_its_own_date(client, site):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 (our own sitemap)
+    lastmod = {
+        url.findtext("s:loc", namespaces=ns).split("://", 1)[1].split("/", 1)[1]: url.findtext(
+            "s:lastmod", namespaces=ns
+        )
+        for url in root.findall("s:url", ns)
+    }
+    assert lastmod[ARTICLE_URL.lstrip("/")] == "2019-06-03"
+
+
+def test_quotes_in_a_search_stay_inside_the_meta_tags(client, site):
+    document = parse(client.get(reverse("search:search"), {"q": "ice"}))
+    tags = meta(document)
+    assert '"ice"' in tags["title"]
+    assert '"ice"' in tags["og:title"]
+    assert '"ice"' in tags["twitter:title"]
+    assert tags["description"].startswith(tags["title"])
 
 
 def test_pages_announce_the_advice_feeds(client, site):
