@@ -28,29 +28,25 @@ import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.apps.basket.models import Basket
 from oscar.apps.checkout.calculators import OrderTotalCalculator
-from oscar.apps.communication.models import CommunicationEventType
 from oscar.apps.offer.applicator import Applicator
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.partner.strategy import Selector
 from oscar.apps.payment.models import Source, SourceType
 
+from shop.checkout.emails import ORDER_CONFIRMATION
 from shop.checkout.models import CardPayment
-from shop.checkout.tasks import send_order_confirmation
-from shop.order.models import CommunicationEvent, Order, ShippingAddress
+from shop.core.outbox import services as outbox
+from shop.order.models import Order, ShippingAddress
 from shop.order.utils import OrderCreator
 from shop.shipping.repository import Repository
 
 logger = logging.getLogger(__name__)
 
 PAID = "Paid"
-ORDER_PLACED = "ORDER_PLACED"
 SOURCE_TYPE = "Card (Stripe)"
 
 
@@ -390,37 +386,11 @@ def _place_paid_order(*, payment_id: int, intent) -> Order:
     basket.submit()
     payment.order = order
     payment.save(update_fields=["order"])
-    send_order_confirmation.delay_on_commit(order.pk)
+    # Written with the order; sent by a worker once both are committed.
+    outbox.enqueue(
+        kind=ORDER_CONFIRMATION,
+        to=order.email,
+        context={"order": order.pk},
+        key=f"order:{order.pk}",
+    )
     return order
-
-
-@transaction.atomic
-def send_order_confirmation_email(*, order_id: int) -> bool:
-    """Email the order confirmation once; a second call sends nothing. Returns whether it sent."""
-    order = Order.objects.select_for_update().get(pk=order_id)
-    event_type, _created = CommunicationEventType.objects.get_or_create(
-        code=ORDER_PLACED,
-        defaults={"name": "Order placed", "category": CommunicationEventType.ORDER_RELATED},
-    )
-    if CommunicationEvent.objects.filter(order=order, event_type=event_type).exists():
-        return False
-    status_path = reverse(
-        "customer:anon-order",
-        kwargs={"order_number": order.number, "hash": order.verification_hash()},
-    )
-    context = {
-        "order": order,
-        "lines": order.lines.all(),
-        "status_url": f"{'http' if settings.DEBUG else 'https'}://{settings.SITE_DOMAIN}{status_path}",
-    }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/checkout_order_confirmation_subject.txt", context).strip(),
-        body=render_to_string("emails/checkout_order_confirmation.txt", context),
-        to=[order.email],
-    )
-    message.attach_alternative(
-        render_to_string("emails/checkout_order_confirmation.html", context), "text/html"
-    )
-    message.send()
-    CommunicationEvent.objects.create(order=order, event_type=event_type)
-    return True

@@ -2,6 +2,8 @@ from oscar.apps.customer import forms
 from oscar.apps.customer.utils import normalise_email
 
 from shop.core.mailbox import validate_mailbox
+from shop.core.outbox import services as outbox
+from shop.customer import emails
 
 
 class EmailUserCreationForm(forms.EmailUserCreationForm):
@@ -22,3 +24,10 @@ class UserForm(forms.UserForm):
 
 
 ProfileForm = UserForm
+
+
+class PasswordResetForm(forms.PasswordResetForm):
+    """The reset email goes through the outbox: written now, sent by a worker."""
+
+    def send_password_reset_email(self, site, user, request=None):
+        outbox.enqueue(kind=emails.PASSWORD_RESET, to=user.email, context={"user": user.pk})
