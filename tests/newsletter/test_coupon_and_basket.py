@@ -52,7 +52,7 @@ def test_the_coupon_email_carries_the_code_an_apply_link_and_one_click_unsubscri
 def test_the_coupon_email_names_what_the_cart_shows(client, wrap, mailoutbox):
     subscriber = SubscriberFactory()
     services.subscriber_confirm(token=tokens.confirm_token(subscriber.pk))
-    services.delivery_send(delivery_id=Delivery.objects.get(kind="coupon").pk)
+    outbox.send(email_id=Email.objects.get(kind="newsletter.coupon").pk)
     add_to_basket(client, wrap)
     cart = client.get(reverse("basket:summary")).content.decode()
 
