@@ -9,8 +9,9 @@ variable is set.
 The fixtures live in tests/support/ by concern, loaded here as plugins:
 database.py (the test database, built once and cloned per process), mail.py
 (`smtp_sink`), workers.py (`celery_worker`, `celery_worker_factory`,
-`celery_eager`), browser.py (`browser`, `page`), payments.py (`localstripe_url`,
-`stripe_api`, `checkout`), storage.py (`s3_server`, `s3_media`).
+`celery_eager`), redis.py (`redis_server`, `broker`), browser.py (`browser`,
+`page`), payments.py (`localstripe_url`, `stripe_api`, `checkout`), storage.py
+(`s3_server`, `s3_media`).
 """
 
 import os
@@ -37,6 +38,7 @@ pytest_plugins = [
     "tests.support.database",
     "tests.support.mail",
     "tests.support.workers",
+    "tests.support.redis",
     "tests.support.browser",
     "tests.support.payments",
     "tests.support.storage",

@@ -85,7 +85,10 @@ def test_signup_confirm_and_a_coupon_that_takes_ten_percent_off_once(
     assert not basket.vouchers.exists()
 
 
-def test_a_coupon_task_run_twice_or_killed_mid_send_sends_one_email(celery_worker, smtp_sink):
+def test_a_coupon_task_run_twice_or_killed_mid_send_sends_one_email(
+    celery_worker_factory, smtp_sink
+):
+    celery_worker = celery_worker_factory()  # of its own: its pool process is killed
     subscriber = SubscriberFactory(email="once@example.com")
     smtp_sink.hold.set()  # the worker's SMTP connection hangs in the greeting
     services.subscriber_confirm(token=tokens.confirm_token(subscriber.pk))
