@@ -12,8 +12,10 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # and the servers they drive (worker, localstripe, Chromium) run on the same cores.
 TEST_WORKERS ?= 2
 port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
+test_services = if [ -z "$$DATABASE_URL" ] && $(call port_open,5432); then export DATABASE_URL=$(TEST_DATABASE_URL); fi; \
+	if [ -z "$$REDIS_URL" ] && $(call port_open,6379); then export REDIS_URL=$(TEST_REDIS_URL); fi
 
-.PHONY: install run test lint bench lighthouse storefront-css clean
+.PHONY: install run test lint screenshots bench lighthouse storefront-css clean
 
 install: $(VENV)/.installed
 
@@ -49,10 +51,17 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint node_modules/.installed
-	@if [ -z "$$DATABASE_URL" ] && $(call port_open,5432); then export DATABASE_URL=$(TEST_DATABASE_URL); fi; \
-	if [ -z "$$REDIS_URL" ] && $(call port_open,6379); then export REDIS_URL=$(TEST_REDIS_URL); fi; \
+	@$(test_services); \
 	echo "database: $${DATABASE_URL:-SQLite (PostgreSQL tests will skip)}; redis: $${REDIS_URL:-none (Redis tests will skip)}"; \
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# Every page the page checks visit (tests/e2e/pages.py), at 375 and 1280 px, as PNGs
+# in artifacts/screenshots/ to look at.
+screenshots: install node_modules/.installed
+	@$(test_services); \
+	$(BIN)/pytest tests/e2e/test_page_quality.py -k every_page -n $(TEST_WORKERS) \
+		--screenshots artifacts/screenshots $(PYTEST_ARGS)
+	@echo "Screenshots: artifacts/screenshots/"
 
 # The benchmark serves the site (gunicorn, the Celery worker) from a virtualenv with
 # the production dependencies only, as a deploy would; the dev tools drive it.
