@@ -15,7 +15,7 @@ port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.
 test_services = if [ -z "$$DATABASE_URL" ] && $(call port_open,5432); then export DATABASE_URL=$(TEST_DATABASE_URL); fi; \
 	if [ -z "$$REDIS_URL" ] && $(call port_open,6379); then export REDIS_URL=$(TEST_REDIS_URL); fi
 
-.PHONY: install run test lint screenshots bench lighthouse storefront-css clean
+.PHONY: install run test lint messages screenshots bench lighthouse storefront-css clean
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,11 @@ test: lint node_modules/.installed
 	@$(test_services); \
 	echo "database: $${DATABASE_URL:-SQLite (PostgreSQL tests will skip)}; redis: $${REDIS_URL:-none (Redis tests will skip)}"; \
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# The shop's words for Oscar's messages (Cart, Coupon): locale/en/LC_MESSAGES/django.po
+# compiled to the .mo committed beside it (Babel, no gettext needed); `make test` checks it is current.
+messages: install
+	$(BIN)/pybabel compile -d locale -D django --statistics
 
 # Every page the page checks visit (tests/e2e/pages.py), at 375 and 1280 px, as PNGs
 # in artifacts/screenshots/ to look at.

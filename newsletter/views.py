@@ -114,7 +114,7 @@ class VoucherApplyView(VoucherAddView):
             messages.info(
                 request,
                 f"Your code {form.cleaned_data['code']} will be applied when you add a "
-                "product to your basket.",
+                "product to your cart.",
             )
             return redirect("catalogue:index")
         self.form_valid(form)

@@ -313,6 +313,8 @@ LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en-us", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The shop's words where Oscar's differ: Cart for basket, Coupon for voucher (make messages).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
