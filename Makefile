@@ -12,10 +12,8 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # and the servers they drive (worker, localstripe, Chromium) run on the same cores.
 TEST_WORKERS ?= 2
 port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
-test_services = if [ -z "$$DATABASE_URL" ] && $(call port_open,5432); then export DATABASE_URL=$(TEST_DATABASE_URL); fi; \
-	if [ -z "$$REDIS_URL" ] && $(call port_open,6379); then export REDIS_URL=$(TEST_REDIS_URL); fi
 
-.PHONY: install run test lint messages screenshots bench lighthouse storefront-css clean
+.PHONY: install run cluster test test-cluster lint messages screenshots bench lighthouse storefront-css clean
 
 install: $(VENV)/.installed
 
@@ -45,15 +43,35 @@ run: install
 	CACHE_URL="$${CACHE_URL:-filecache://$(CURDIR)/var/cache}" PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/honcho start --port $(PORT)
 
+# The shop as several hosts serve it, on loopback (README, "Several hosts on loopback"): nginx in
+# front of two gunicorn instances, the worker, beat and localstripe, on PostgreSQL and
+# Redis (the machine's, as `make test` finds them), media in an S3-API bucket. Ctrl-C stops all.
+cluster: install /usr/sbin/nginx
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		$(BIN)/python -m shop.cluster
+
+# Debian's nginx, installed without starting its own service (make cluster runs a private one).
+/usr/sbin/nginx:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq nginx
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+test_services = if [ -z "$$DATABASE_URL" ] && $(call port_open,5432); then export DATABASE_URL=$(TEST_DATABASE_URL); fi; \
+	if [ -z "$$REDIS_URL" ] && $(call port_open,6379); then export REDIS_URL=$(TEST_REDIS_URL); fi; \
+	echo "database: $${DATABASE_URL:-SQLite (PostgreSQL tests will skip)}; redis: $${REDIS_URL:-none (Redis tests will skip)}"
+
+# Everything but the cluster test, which takes a minute (`make test-cluster`).
 test: lint node_modules/.installed
 	@$(test_services); \
-	echo "database: $${DATABASE_URL:-SQLite (PostgreSQL tests will skip)}; redis: $${REDIS_URL:-none (Redis tests will skip)}"; \
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not cluster" $(PYTEST_ARGS)
+
+# `make cluster` started as a whole and a shopper's journey through it (tests/shop/test_cluster.py).
+test-cluster: install /usr/sbin/nginx
+	@$(test_services); \
+	$(BIN)/pytest -n 0 -m cluster $(PYTEST_ARGS)
 
 # The shop's words for Oscar's messages (Cart, Coupon): locale/en/LC_MESSAGES/django.po
 # compiled to the .mo committed beside it (Babel, no gettext needed); `make test` checks it is current.

@@ -11,6 +11,7 @@ import time
 import uuid
 
 import redis
+from django.conf import settings
 from django.db import transaction
 
 
@@ -113,19 +114,27 @@ def newsletter_send(sink, *, recipients: int) -> dict:
 
 
 def one_task_per_email(sink, *, mails: int) -> dict:
-    """The same issue, one `send_delivery` task per recipient (a new SMTP connection each)."""
-    from newsletter.models import Delivery, Subscriber
-    from newsletter.tasks import send_delivery
+    """The same issue, one `send_email` task per recipient (a new SMTP connection each)."""
+    from newsletter.emails import ISSUE
+    from newsletter.models import Subscriber
+    from shop.core.outbox.models import Email
+    from shop.core.outbox.tasks import send_email
 
     sink.reset()
     issue = new_issue()
     subscribers = Subscriber.objects.receiving_newsletters().order_by("pk")[:mails]
-    deliveries = Delivery.objects.bulk_create(
-        Delivery(kind=Delivery.Kind.ISSUE, issue=issue, subscriber=s) for s in subscribers
+    emails = Email.objects.bulk_create(
+        Email(
+            kind=ISSUE,
+            to=s.email,
+            mailbox=s.email_normalised,
+            context={"subscriber": s.pk, "issue": issue.pk},
+        )
+        for s in subscribers
     )
     start = _now()
-    for delivery in deliveries:
-        send_delivery.delay(delivery.pk)
+    for email in emails:
+        send_email.apply_async((email.pk,), queue=settings.OUTBOX_MAIL_QUEUE)
     sink.wait_for(mails, timeout=600)
     seconds = _now() - start
     return {"mails": mails, "seconds": round(seconds, 2), "per_s": round(mails / seconds)}
@@ -134,16 +143,17 @@ def one_task_per_email(sink, *, mails: int) -> dict:
 def raw_smtplib(sink, *, mails: int) -> dict:
     """The floor: one newsletter message, already built, sent `mails` times over one
     connection with smtplib."""
-    from newsletter.emails import build
-    from newsletter.models import Delivery, Subscriber
+    from newsletter.emails import ISSUE
+    from newsletter.models import Subscriber
+    from shop.core.outbox.messages import build
+    from shop.core.outbox.models import Email
 
     sink.reset()
-    delivery = Delivery(
-        kind=Delivery.Kind.ISSUE,
-        issue=new_issue(),
-        subscriber=Subscriber.objects.receiving_newsletters().first(),
+    reader = Subscriber.objects.receiving_newsletters().first()
+    email = Email(
+        kind=ISSUE, to=reader.email, context={"subscriber": reader.pk, "issue": new_issue().pk}
     )
-    message = build(delivery).message().as_bytes(linesep="\r\n")
+    message = build(email).message().as_bytes(linesep="\r\n")
     start = _now()
     with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
         for n in range(mails):

@@ -20,16 +20,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from bench import http as wrk
+from bench import wrk
 
 PATHS = ("cookieless", "shopper")
 COLD_SAMPLES = 3
 
 
 def pages() -> dict[str, str]:
-    from oscar.apps.catalogue.models import Product
-
     from blog.content import ARTICLE_SLUG
+    from shop.catalogue.models import Product
     from shop.content import WRAP_UPC
 
     return {

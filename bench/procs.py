@@ -28,7 +28,14 @@ class CeleryWorker:
         self.python = python
         self.log = log
         self.env = env
-        self.queue = env["CELERY_TASK_DEFAULT_QUEUE"]
+        # Every queue, as `make run`'s worker and bulk lines together.
+        self.queue = ",".join(
+            [
+                env["CELERY_TASK_DEFAULT_QUEUE"],
+                env.get("OUTBOX_MAIL_QUEUE", "mail"),
+                env.get("OUTBOX_BULK_QUEUE", "bulk"),
+            ]
+        )
         self.concurrency = concurrency
         self.name = f"bench-{uuid.uuid4().hex[:8]}"
         self.proc: subprocess.Popen | None = None

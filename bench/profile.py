@@ -157,9 +157,8 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    from oscar.apps.catalogue.models import Product
-
     from bench.pages import pages
+    from shop.catalogue.models import Product
     from shop.content import WRAP_UPC
 
     wrap = Product.objects.get(upc=WRAP_UPC)

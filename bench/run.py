@@ -17,8 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench import http as wrk
-from bench import pages, report
+from bench import pages, report, wrk
 from bench.procs import CeleryWorker, children, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,7 +129,7 @@ def _answers(url: str) -> bool:
 
 
 def measure_http(paths: dict[str, str]) -> tuple[dict, dict, list]:
-    from oscar.apps.catalogue.models import Product
+    from shop.catalogue.models import Product
 
     server = start_gunicorn()
     try:
@@ -229,10 +228,9 @@ def main() -> None:
     print(f"load average at start: {load_at_start}", flush=True)
     fresh_database()
     setup_django()
-    from oscar.apps.catalogue.models import Product
-
     from bench.profile import profile_pages, summary
     from bench.queries import page_queries
+    from shop.catalogue.models import Product
 
     paths = pages.pages()
     wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")

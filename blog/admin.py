@@ -25,7 +25,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["post"]
     date_hierarchy = "created"
     raw_id_fields = ["post", "parent"]
-    readonly_fields = ["ip_address", "user_agent", "created", "staff_notified_at"]
+    readonly_fields = ["ip_address", "user_agent", "created"]
     actions = ["approve", "mark_spam", "move_to_trash"]
 
     @admin.display(description=_("Comment"))

@@ -21,11 +21,6 @@ def issue_form_token(post_id: int) -> str:
     )
 
 
-def issue_form_token_for(request, post_id: int | str) -> str:
-    """A token for one response of the (possibly cached) article page."""
-    return issue_form_token(int(post_id))
-
-
 def check_form_token(token: str, *, post_id: int) -> str:
     """Validate a form token; return its nonce. Raises ValidationError with a clear message."""
     try:

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from blog.models import Comment, Post
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent / "articles"
 ARTICLE_SLUG = "why-do-i-have-hip-pain-after-running"
 
 POSTS = [

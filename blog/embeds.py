@@ -1,8 +1,7 @@
 """Catalogue products shown inside articles, looked up live by UPC."""
 
-from oscar.apps.catalogue.models import Product
-
 from blog.models import Post
+from shop.catalogue.models import Product
 
 
 def body_with_products(post: Post) -> list[tuple[str, object]]:
@@ -11,11 +10,7 @@ def body_with_products(post: Post) -> list[tuple[str, object]]:
     products = {}
     if upcs:
         products = {
-            product.upc: product
-            for product in Product.objects.browsable()
-            .filter(upc__in=upcs, is_public=True)
-            .select_related("product_class")
-            .prefetch_related("images", "stockrecords")
+            product.upc: product for product in Product.objects.shown().filter(upc__in=upcs)
         }
     parts = []
     for kind, value in post.body_parts:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.antispam import check_form_token, use_form_token_once
 from blog.models import Post
-from shop.core.mailbox import validate_mailbox
+from shop.core.mailbox import MailboxField
 
 # Something that opens an HTML tag: "<b", "</", "<!--", "<?". A lone "<" ("<3", "a < b") is fine.
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
@@ -33,11 +33,10 @@ class CommentForm(forms.Form):
         validators=[reject_markup],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = MailboxField(
         label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-notes"}),
-        validators=[validate_mailbox],
     )
     website = forms.URLField(
         label=_("Website"),

@@ -129,7 +129,6 @@ class Comment(models.Model):
     # Kept for moderation only; never shown on the site.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
-    staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

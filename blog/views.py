@@ -56,7 +56,7 @@ def post_detail(request, slug):
         "comments": comments,
         # A visitor previewing their held comment sees a thread no one else does: not cached.
         "comments_cache_seconds": 0 if preview_id else THREAD_CACHE_SECONDS,
-        "comments_version": f"preview-{preview_id}" if preview_id else comments_version(post.pk),
+        "comments_version": None if preview_id else comments_version(post.pk),
         "form": form,
         "rate_limited": rate_limited,
         "replying_to": _replying_to(form, comments),

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from newsletter import services
-from newsletter.models import Consent, Delivery, NewsletterIssue, Subscriber
+from newsletter.models import Consent, NewsletterIssue, Subscriber
 
 
 class ConsentInline(admin.TabularInline):
@@ -16,8 +16,8 @@ class ConsentInline(admin.TabularInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "undeliverable", "voucher", "created", "confirmed"]
-    list_filter = ["status", "undeliverable"]
+    list_display = ["email", "status", "voucher", "created", "confirmed"]
+    list_filter = ["status"]
     search_fields = ["email", "email_normalised", "voucher__code"]
     readonly_fields = ["email_normalised", "voucher", "created", "confirmed", "unsubscribed"]
     list_select_related = ["voucher"]
@@ -31,20 +31,18 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     fields = ["subject", "body", "send_started", "sent", "failed", "total"]
     actions = ["send"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_progress()
-
-    @admin.display(description="sent", ordering="sent")
+    # Counted from the issue's emails in the outbox (Admin > Outgoing email lists each).
+    @admin.display(description="sent")
     def sent(self, issue):
-        return issue.sent
+        return issue.progress["sent"]
 
-    @admin.display(description="failed", ordering="failed")
+    @admin.display(description="failed")
     def failed(self, issue):
-        return issue.failed
+        return issue.progress["failed"]
 
-    @admin.display(description="total", ordering="total")
+    @admin.display(description="total")
     def total(self, issue):
-        return issue.total
+        return issue.progress["total"]
 
     @admin.action(description="Send to all confirmed subscribers")
     def send(self, request, queryset):
@@ -59,15 +57,3 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # A sent issue is a record of what went out.
         return super().has_change_permission(request, obj) and not (obj and obj.send_started)
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["subscriber", "kind", "issue", "status", "attempts", "created", "sent"]
-    list_filter = ["kind", "status"]
-    search_fields = ["subscriber__email", "message_id"]
-    list_select_related = ["subscriber", "issue"]
-    readonly_fields = [f.name for f in Delivery._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -1,11 +1,11 @@
 from django import forms
 
 from newsletter.models import CONSENT_TEXT
-from shop.core.mailbox import validate_mailbox
+from shop.core.mailbox import MailboxField
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(
+    email = MailboxField(
         label="Your email address",
         max_length=254,
         error_messages={
@@ -14,8 +14,6 @@ class SignupForm(forms.Form):
             "max_length": "That address is too long: email addresses have at most 254 characters.",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        # One mailbox, one subscriber: spellings we cannot tell the mailbox of are refused.
-        validators=[validate_mailbox],
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,

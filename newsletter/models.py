@@ -1,9 +1,11 @@
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from oscar.apps.voucher.models import Voucher
 
 from shop.core.mailbox import is_disposable, mailbox
+from shop.core.outbox.models import Email, Undeliverable
 
 # The consent the signup box asks for. Change the version whenever the text changes:
 # each consent record keeps the exact text the subscriber agreed to.
@@ -16,7 +18,9 @@ CONSENT_TEXT = (
 
 class SubscriberQuerySet(models.QuerySet):
     def receiving_newsletters(self):
-        return self.filter(status=Subscriber.Status.CONFIRMED, undeliverable=False)
+        return self.filter(status=Subscriber.Status.CONFIRMED).exclude(
+            Exists(Undeliverable.objects.filter(address=OuterRef("email_normalised")))
+        )
 
 
 class Subscriber(models.Model):
@@ -28,9 +32,6 @@ class Subscriber(models.Model):
     email = models.EmailField("email as given", max_length=254)
     email_normalised = models.CharField(max_length=254, unique=True, editable=False)
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
-    undeliverable = models.BooleanField(
-        default=False, help_text="The mail server refused this address permanently."
-    )
     voucher = models.OneToOneField(
         Voucher,
         on_delete=models.PROTECT,
@@ -90,23 +91,11 @@ class Consent(models.Model):
         return f"{self.subscriber} agreed to version {self.version} on {self.created:%Y-%m-%d}"
 
 
-class NewsletterIssueQuerySet(models.QuerySet):
-    def with_progress(self):
-        sent, failed = Delivery.Status.SENT, Delivery.Status.FAILED
-        return self.annotate(
-            total=Count("deliveries"),
-            sent=Count("deliveries", filter=Q(deliveries__status=sent)),
-            failed=Count("deliveries", filter=Q(deliveries__status=failed)),
-        )
-
-
 class NewsletterIssue(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown.")
     created = models.DateTimeField(auto_now_add=True)
     send_started = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = NewsletterIssueQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
@@ -114,67 +103,15 @@ class NewsletterIssue(models.Model):
     def __str__(self):
         return self.subject
 
+    def emails(self):
+        """Its emails in the outbox, one per reader."""
+        return Email.objects.filter(kind="newsletter.issue", context__issue=self.pk)
 
-class DeliveryQuerySet(models.QuerySet):
-    def unsent(self):
-        return self.filter(status=Delivery.Status.QUEUED)
-
-    def since(self, moment):
-        return self.filter(created__gte=moment)
-
-
-class Delivery(models.Model):
-    """One email to one subscriber. Sending checks and marks it, so a task run twice
-    sends once."""
-
-    # A temporary refusal (4xx) is retried until this many attempts, then given up.
-    MAX_ATTEMPTS = 8
-
-    class Kind(models.TextChoices):
-        CONFIRM = "confirm", "Confirm your address"
-        COUPON = "coupon", "Welcome coupon"
-        ISSUE = "issue", "Newsletter issue"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped"
-
-    kind = models.CharField(max_length=16, choices=Kind)
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    issue = models.ForeignKey(
-        NewsletterIssue, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
-    )
-    status = models.CharField(max_length=16, choices=Status, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    message_id = models.CharField("message id", max_length=255, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    queued = models.DateTimeField(default=timezone.now, help_text="Last handed to the queue.")
-    sent = models.DateTimeField(null=True, blank=True)
-
-    objects = DeliveryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name_plural = "deliveries"
-        ordering = ["-created"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["issue", "subscriber"],
-                condition=Q(issue__isnull=False),
-                name="newsletter_one_delivery_per_issue_and_subscriber",
-            )
-        ]
-        indexes = [models.Index(fields=["status", "queued"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} to {self.subscriber}"
-
-    @property
-    def still_wanted(self) -> bool:
-        """An email queued earlier may no longer make sense when its turn comes."""
-        status = self.subscriber.status
-        if self.kind == self.Kind.CONFIRM:
-            return status == Subscriber.Status.PENDING
-        return status == Subscriber.Status.CONFIRMED
+    @cached_property
+    def progress(self) -> dict[str, int]:
+        """How many of its emails were sent, failed (or skipped), and in all."""
+        return self.emails().aggregate(
+            sent=Count("pk", filter=Q(status=Email.Status.SENT)),
+            failed=Count("pk", filter=Q(status__in=[Email.Status.FAILED, Email.Status.SKIPPED])),
+            total=Count("pk"),
+        )

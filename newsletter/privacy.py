@@ -1,12 +1,12 @@
-"""What the newsletter keeps about a person (subscriber, consents, welcome code,
-emails sent), for shop.core.privacy."""
+"""What the newsletter keeps about a person (subscriber, consents, welcome code),
+for shop.core.privacy; the emails sent are the outbox's (shop/core/outbox/privacy.py)."""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
-from newsletter.models import Consent, Delivery, Subscriber
+from newsletter.models import Consent, Subscriber
 from shop.core.privacy.identity import erased_address
 from shop.core.privacy.registry import register
 
@@ -51,10 +51,6 @@ def export_subscriber(box: str) -> list[dict]:
                 for c in subscriber.consents.order_by("created")
             ],
             "welcome_code": voucher and _voucher(voucher),
-            "emails_sent": [
-                {"what": d.get_kind_display(), "status": d.status, "sent": _iso(d.sent)}
-                for d in subscriber.deliveries.order_by("created")
-            ],
         }
     ]
 
@@ -75,10 +71,6 @@ def erase_subscriber(box: str, *, remove_text: bool = False) -> list[str]:
         unsubscribed=subscriber.unsubscribed or now,
     )
     consents = subscriber.consents.update(ip_address=None)
-    subscriber.deliveries.filter(status=Delivery.Status.QUEUED).update(
-        status=Delivery.Status.SKIPPED
-    )
-    subscriber.deliveries.update(last_error="")
     outcome = [f"newsletter: subscriber unsubscribed and anonymised, {consents} consents too"]
     voucher = subscriber.voucher
     if voucher and not voucher.num_orders and voucher.end_datetime > now:

@@ -1,10 +1,8 @@
 """Signed tokens for the links in our emails: no database state, tamper-proof."""
 
-from datetime import timedelta
-
+from django.conf import settings
 from django.core import signing
 
-CONFIRM_MAX_AGE = timedelta(days=3)
 _CONFIRM_SALT = "newsletter.confirm"
 _UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 
@@ -24,7 +22,7 @@ def confirm_token(subscriber_id: int) -> str:
 
 
 def read_confirm_token(token: str) -> int:
-    return _read(token, _CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    return _read(token, _CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE)
 
 
 def unsubscribe_token(subscriber_id: int) -> str:
@@ -36,7 +34,7 @@ def read_unsubscribe_token(token: str) -> int:
     return _read(token, _UNSUBSCRIBE_SALT)
 
 
-def _read(token: str, salt: str, max_age: timedelta | None = None) -> int:
+def _read(token: str, salt: str, max_age: int | None = None) -> int:
     try:
         value = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as exc:

@@ -10,7 +10,9 @@ from django.core.files import File
 from django.core.management import call_command
 from oscar.apps.address.models import Country
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.apps.catalogue.models import (
+from oscar.apps.partner.models import Partner, StockRecord
+
+from shop.catalogue.models import (
     Product,
     ProductAttribute,
     ProductAttributeValue,
@@ -18,8 +20,6 @@ from oscar.apps.catalogue.models import (
     ProductClass,
     ProductImage,
 )
-from oscar.apps.partner.models import Partner, StockRecord
-
 from shop.pages import load as load_pages
 
 WRAP_UPC = "SJNJ-ICE-WRAP-01"

@@ -8,11 +8,11 @@ within a second, with nothing to invalidate.
 
 A cached page still differs per response in a few places: the CSP nonce, the
 CSRF token and the comment form's one-time token. Templates render those through
-`per_request()` (the `{% per_request %}` tag, and the `csrf_token` context
-variable), which gives the value itself, or a placeholder while the page is
-rendered for the cache; every response from a cacheable view has its
-placeholders filled in for its own request. The fillers are named in
-`settings.PAGE_CACHE_HOLES`.
+`per_request()` (the `{% per_request %}` tag of `page_cache_tags`, and the
+`csrf_token` context variable), which gives the value itself, or a placeholder
+while the page is rendered for the cache; every response from a cacheable view
+has its placeholders filled in for its own request. The app that owns a value
+registers it with `register_placeholder()` from its AppConfig.ready().
 
 Placeholders carry a random token drawn for each render, and the copy is stored
 already split at them, so text a visitor wrote (a comment saved before the
@@ -31,6 +31,7 @@ out of the default cache.
 import re
 import secrets
 import time
+from collections.abc import Callable
 from hashlib import md5
 
 from django.conf import settings
@@ -39,38 +40,48 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, patch_vary_headers
 from django.utils.html import escape
-from django.utils.module_loading import import_string
 
 # Only these query parameters are cached; any other makes the request pass through.
 CACHED_QUERY_PARAMS = {"page"}
 
+# {name: value(request, *args) -> str}: what a cached page fills in per response.
+_placeholders: dict[str, Callable[..., str]] = {}
+
+
+def register_placeholder(name: str, value: Callable[..., str]) -> None:
+    """Let cached pages hold `name` ({% per_request "name" arg %}), filled in for
+    each response with `value(request)`, or `value(request, arg)` given an arg (a
+    string of digits). Apps register what they own from AppConfig.ready()."""
+    _placeholders[name] = value
+
+
+def rendering_for_cache(request) -> bool:
+    """Whether this response is being rendered to be served to many visitors."""
+    return getattr(request, "_page_cache_render", False)
+
 
 def per_request(request, name: str, arg: int | str = "") -> str:
     """The per-request value `name`, or its placeholder when rendering for the cache."""
-    if getattr(request, "_page_cache_render", False):
-        return f"[hole-{request._page_cache_token}:{name}:{arg}]"
+    if rendering_for_cache(request):
+        return f"[placeholder-{request._page_cache_token}:{name}:{arg}]"
     return _value(request, name, str(arg))
-
-
-def csp_nonce(request) -> str:
-    return str(request.csp_nonce)
 
 
 def csrf_token_context(request) -> dict:
     """Context processor: the CSRF token as a placeholder in pages rendered for the cache."""
-    if getattr(request, "_page_cache_render", False):
+    if rendering_for_cache(request):
         return {"csrf_token": per_request(request, "csrf_token")}
     return {}
 
 
 def _value(request, name: str, arg: str) -> str:
-    return import_string(settings.PAGE_CACHE_HOLES[name])(request, *([arg] if arg else []))
+    return _placeholders[name](request, *([arg] if arg else []))
 
 
 def _split(request, content: bytes) -> tuple:
     """The rendered page cut at its placeholders: text, name, arg, text, ... text."""
     token = re.escape(request._page_cache_token.encode())
-    return tuple(re.split(rb"\[hole-" + token + rb":([a-z_]+):([0-9]*)\]", content))
+    return tuple(re.split(rb"\[placeholder-" + token + rb":([a-z_]+):([0-9]*)\]", content))
 
 
 def _fill(request, parts: tuple) -> bytes:
@@ -109,10 +120,10 @@ class AnonymousPageCacheMiddleware:
         request._page_cache_key = key
         request._page_cache_token = secrets.token_hex(16)
         response = self.get_response(request)
-        if getattr(request, "_page_cache_render", False) and not response.streaming:
+        if rendering_for_cache(request) and not response.streaming:
             parts = _split(request, response.content)
             if self._storable(request, response):
-                # Stamped when rendered: its age counts from now, however long that took.
+                # Its age counts from the end of its render, however long that took.
                 cache.set(key, (time.time(), response["Content-Type"], parts), seconds)
             cache.delete(f"{key}:renewing")
             response.content = _fill(request, parts)

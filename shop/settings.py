@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Oscar, wired as its "Building your own shop" guide says.
     "shop.oscar_shop.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "axes",
     # Ours.
     "shop",
+    "shop.core.outbox.apps.OutboxConfig",
     "blog",
     "newsletter",
     "shop.core.privacy",
@@ -211,6 +212,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
+# The outbox (shop/core/outbox): every email is a row, sent by a worker.
+# Seconds: base of the exponential back-off when a mail server answers "try later" (4xx).
+OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=30)
+# Seconds: how often beat hands over emails still pending this long after they were due.
+OUTBOX_REQUEUE_SECONDS = env.int("OUTBOX_REQUEUE_SECONDS", default=60)
+# Transactional mail (order, confirm, coupon, account, staff) and newsletters have
+# queues, and workers, of their own: a newsletter never delays an order email.
+OUTBOX_MAIL_QUEUE = env.str("OUTBOX_MAIL_QUEUE", default="mail")
+OUTBOX_BULK_QUEUE = env.str("OUTBOX_BULK_QUEUE", default="bulk")
+
 # --- Celery -----------------------------------------------------------------
 
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
@@ -247,16 +258,18 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "UTC"
 # Periodic tasks (run `celery -A shop beat`; `make run` starts it).
 CELERY_BEAT_SCHEDULE = {
-    # Emails that never reached the queue (broker down at signup) are queued again.
-    "newsletter-requeue-unsent": {"task": "newsletter.tasks.requeue_unsent", "schedule": 5 * 60},
+    # Emails nobody is sending (the broker was down at the commit, a worker vanished,
+    # a retry was lost) are handed to the broker again.
+    "outbox-requeue": {
+        "task": "shop.core.outbox.tasks.requeue_overdue",
+        "schedule": OUTBOX_REQUEUE_SECONDS,
+    },
     # A charge whose order was not placed (the request died, placing it failed) gets
     # its order, or its refund, a minute or two later.
     "checkout-settle-unsettled-payments": {
         "task": "shop.checkout.tasks.settle_unsettled_payments",
         "schedule": 60,
     },
-    # Links to privacy requests that never reached the queue are queued again.
-    "privacy-requeue-links": {"task": "shop.core.privacy.tasks.requeue_links", "schedule": 5 * 60},
     # IP addresses and old orders' personal fields are cleared once kept long enough.
     "privacy-retention": {"task": "shop.core.privacy.tasks.apply_retention", "schedule": 60 * 60},
 }
@@ -270,11 +283,6 @@ PRIVACY_IP_RETENTION_DAYS = env.int("PRIVACY_IP_RETENTION_DAYS", default=90)
 # they are removed. Seven years covers US federal and state tax record keeping (the
 # IRS asks for up to 7 years); check the law where you sell before lowering it.
 ORDER_RETENTION_DAYS = env.int("ORDER_RETENTION_DAYS", default=7 * 366)
-
-# --- Newsletter -------------------------------------------------------------
-
-# Seconds: base of the exponential back-off when a mail server answers "try later" (4xx).
-NEWSLETTER_RETRY_BACKOFF = env.int("NEWSLETTER_RETRY_BACKOFF", default=30)
 
 # --- Payments (Stripe API; localstripe on loopback in dev and tests) ---------
 
@@ -388,12 +396,8 @@ PAGE_CACHE_VIEWS = {
 }
 # Cookies no cached page depends on: any other cookie makes the request pass by the cache.
 PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author", "comments_written"]
-# What a cached page fills in per response: {name: "dotted.path.to(request, *args)"}.
-PAGE_CACHE_HOLES = {
-    "csrf_token": "django.middleware.csrf.get_token",
-    "csp_nonce": "shop.pagecache.csp_nonce",
-    "comment_form_token": "blog.antispam.issue_form_token_for",
-}
+# What a cached page fills in per response is registered by the app that owns it
+# (shop.pagecache.register_placeholder).
 
 # The header's basket is cached under a key of its lines, prices and vouchers; offers
 # have no time of change, so a new or edited offer shows there within this many seconds
@@ -449,6 +453,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "shop.core.client.client_address"
 AXES_USERNAME_CALLABLE = "shop.core.accounts.login_name"
 AXES_LOCKOUT_CALLABLE = "shop.core.accounts.locked_out"
+
+# How long signed links stay valid (seconds): the newsletter's confirm link, and the
+# thank-you page's link that shows an order without a session.
+NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 60 * 60
+CHECKOUT_THANK_YOU_LINK_MAX_AGE = 7 * 24 * 60 * 60
 
 # Pages under these paths hold a visitor's own data: sent with
 # `Cache-Control: private, no-store` (as is every page for a signed-in visitor).

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from oscar.apps.catalogue.models import Category, Product
+
+from shop.catalogue.models import Category, Product
 
 
 class ProductSitemap(Sitemap):

@@ -5,23 +5,16 @@ from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from oscar.apps.catalogue.models import Product
 
 from blog.models import Post
+from shop.catalogue.models import Product
 from shop.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    featured = (
-        Product.objects.browsable()
-        .filter(is_public=True)
-        .select_related("product_class")
-        .prefetch_related("images", "stockrecords")
-        .order_by("date_created")
-        .first()
-    )
+    featured = Product.objects.shown().order_by("date_created").first()
     latest_post = Post.objects.published().select_related("author").first()
     return render(
         request,

@@ -2,7 +2,7 @@
 process, an SMTP sink, localstripe, Chromium), the markers that say a test needs
 them, and the one product the shop sells.
 
-A test marked `postgres`, `redis`, `chromium`, `pagechecks` or `purgecss` skips
+A test marked `postgres`, `redis`, `chromium`, `cluster`, `pagechecks` or `purgecss` skips
 with the reason when that part is missing, and fails instead when the CI
 variable is set.
 
@@ -44,6 +44,7 @@ pytest_plugins = [
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+NGINX = "/usr/sbin/nginx"
 
 # Hypothesis: the "ci" profile is what CI and `make test` run: 50 examples a test, and
 # no deadline (a loaded machine is slower, not wrong). HYPOTHESIS_PROFILE=dev runs 5
@@ -72,6 +73,8 @@ def _missing_part(item) -> str | None:
         return "needs PostgreSQL: set DATABASE_URL=postgres://... (make test does if it answers)"
     if item.get_closest_marker("redis") and not _redis_answers():
         return "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0 (make test does if it answers)"
+    if item.get_closest_marker("cluster") and not Path(NGINX).exists():
+        return f"needs Debian's nginx at {NGINX}: apt-get install nginx (make test-cluster does)"
     if item.get_closest_marker("chromium") and not Path(CHROMIUM).exists():
         return f"needs Chromium at {CHROMIUM}: apt-get install chromium"
     if item.get_closest_marker("pagechecks"):

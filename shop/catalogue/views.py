@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.catalogue import views
-from oscar.apps.catalogue.models import Category, Product
+
+from shop.catalogue.models import Category, Product
+from shop.pagecache import rendering_for_cache
 
 
 class ProductDetailView(views.ProductDetailView):
@@ -23,7 +25,7 @@ class ProductDetailView(views.ProductDetailView):
     def send_signal(self, request, response, product):
         # A page rendered for the page cache serves many visitors: it neither sets this
         # visitor's recently-viewed cookie nor counts one view in Oscar's analytics.
-        if not getattr(request, "_page_cache_render", False):
+        if not rendering_for_cache(request):
             super().send_signal(request, response, product)
 
 
@@ -40,12 +42,7 @@ class CatalogueView(ListView):
     paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get_queryset(self):
-        return (
-            Product.objects.browsable()
-            .filter(is_public=True)
-            .base_queryset()
-            .order_by("-date_created", "-pk")
-        )
+        return Product.objects.shown().order_by("-date_created", "-pk")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(summary=_("All products"), **kwargs)

@@ -7,10 +7,10 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def ready(self):
         super().ready()
-        from shop.checkout import views
+        from shop.checkout import views, webhooks
 
         self.payment_authentication_view = views.PaymentAuthenticationView
-        self.stripe_webhook_view = views.stripe_webhook
+        self.stripe_webhook_view = webhooks.stripe_webhook
 
     def get_urls(self):
         return super().get_urls() + self.post_process_urls(

@@ -12,14 +12,14 @@ then goes in steps, each committed on its own, so no failure can lose a charge:
    committed together.
 3. Whatever runs after that (emails, hooks, the session) is best-effort.
 
-If the order cannot be placed (sold out, a voucher used up, totals differ) the
-charge is refunded. If anything else fails after the charge, the CardPayment
-stays pending and `settle_unsettled_payments` (a periodic task), the webhook or
-the shopper's next request finishes it. Nothing acts on what a browser or a
+If the order cannot be placed (Oscar's UnableToPlaceOrder: sold out, a voucher
+used up, totals differ) the charge is refunded. If anything else fails after the
+charge (a fault, a bug), the CardPayment stays pending and
+`settle_unsettled_payments` (a periodic task), the webhook or the shopper's next
+request finishes it. Nothing acts on what a browser or a
 webhook body says: each step asks Stripe.
 """
 
-import json
 import logging
 from datetime import timedelta
 from decimal import Decimal
@@ -28,29 +28,25 @@ import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.apps.basket.models import Basket
 from oscar.apps.checkout.calculators import OrderTotalCalculator
-from oscar.apps.communication.models import CommunicationEventType
 from oscar.apps.offer.applicator import Applicator
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.partner.strategy import Selector
 from oscar.apps.payment.models import Source, SourceType
 
+from shop.checkout.emails import ORDER_CONFIRMATION
 from shop.checkout.models import CardPayment
-from shop.checkout.tasks import send_order_confirmation
-from shop.order.models import CommunicationEvent, Order, ShippingAddress
+from shop.core.outbox import services as outbox
+from shop.order.models import Order, ShippingAddress
 from shop.order.utils import OrderCreator
 from shop.shipping.repository import Repository
 
 logger = logging.getLogger(__name__)
 
 PAID = "Paid"
-ORDER_PLACED = "ORDER_PLACED"
 SOURCE_TYPE = "Card (Stripe)"
 
 
@@ -124,24 +120,20 @@ def card_label(payment_method_id: str) -> str:
 
 
 def checkout_details(submission: dict, guest_email: str | None, card_label: str = "") -> dict:
-    """What placing the order needs besides the basket, as JSON."""
+    """What placing the order needs besides the basket, as JSON: the address's
+    fields as the database stores them (strings, a phone number in E.164)."""
     address = submission["shipping_address"]
     fields = {
-        field.attname: getattr(address, field.attname)
+        field.attname: field.get_prep_value(getattr(address, field.attname))
         for field in ShippingAddress._meta.concrete_fields
         if not field.primary_key
     }
-    return json.loads(
-        json.dumps(
-            {
-                "guest_email": guest_email,
-                "shipping_address": fields,
-                "shipping_method": submission["shipping_method"].code,
-                "card_label": card_label,
-            },
-            default=str,
-        )
-    )
+    return {
+        "guest_email": guest_email,
+        "shipping_address": fields,
+        "shipping_method": submission["shipping_method"].code,
+        "card_label": card_label,
+    }
 
 
 @transaction.atomic
@@ -232,13 +224,14 @@ def settle_payment(*, payment_id: int, confirm: bool = False) -> Order:
         raise
     except (AuthenticationRequired, OrderNotPlaced, PaymentPending):
         raise
+    except UnableToPlaceOrder as exc:  # sold out, a voucher used up, totals differ
+        raise _refund(payment_id, exc) from exc
     except Exception as exc:
         placed = _placed(payment_id)
         if placed is not None:  # committed: what failed ran after the commit
             logger.exception("Order #%s placed; what runs after its commit failed", placed.number)
             return placed
-        if isinstance(exc, UnableToPlaceOrder | ValueError):  # sold out, voucher used up
-            raise _refund(payment_id, exc) from exc
+        # A fault or a bug: the charge stands and the order is placed once it is fixed.
         logger.exception("Payment %s: the order was not placed; it will be retried", payment_id)
         raise PaymentPending() from exc
     return order
@@ -393,37 +386,11 @@ def _place_paid_order(*, payment_id: int, intent) -> Order:
     basket.submit()
     payment.order = order
     payment.save(update_fields=["order"])
-    send_order_confirmation.delay_on_commit(order.pk)
+    # Written with the order; sent by a worker once both are committed.
+    outbox.enqueue(
+        kind=ORDER_CONFIRMATION,
+        to=order.email,
+        context={"order": order.pk},
+        key=f"order:{order.pk}",
+    )
     return order
-
-
-@transaction.atomic
-def send_order_confirmation_email(*, order_id: int) -> bool:
-    """Email the order confirmation once; a second call sends nothing. Returns whether it sent."""
-    order = Order.objects.select_for_update().get(pk=order_id)
-    event_type, _created = CommunicationEventType.objects.get_or_create(
-        code=ORDER_PLACED,
-        defaults={"name": "Order placed", "category": CommunicationEventType.ORDER_RELATED},
-    )
-    if CommunicationEvent.objects.filter(order=order, event_type=event_type).exists():
-        return False
-    status_path = reverse(
-        "customer:anon-order",
-        kwargs={"order_number": order.number, "hash": order.verification_hash()},
-    )
-    context = {
-        "order": order,
-        "lines": order.lines.all(),
-        "status_url": f"{'http' if settings.DEBUG else 'https'}://{settings.SITE_DOMAIN}{status_path}",
-    }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/checkout_order_confirmation_subject.txt", context).strip(),
-        body=render_to_string("emails/checkout_order_confirmation.txt", context),
-        to=[order.email],
-    )
-    message.attach_alternative(
-        render_to_string("emails/checkout_order_confirmation.html", context), "text/html"
-    )
-    message.send()
-    CommunicationEvent.objects.create(order=order, event_type=event_type)
-    return True

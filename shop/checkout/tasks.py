@@ -1,18 +1,4 @@
-from smtplib import SMTPException
-
 from celery import shared_task
-
-
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=15 * 60,
-    max_retries=8,
-)
-def send_order_confirmation(order_id: int) -> bool:
-    from shop.checkout.services import send_order_confirmation_email
-
-    return send_order_confirmation_email(order_id=order_id)
 
 
 @shared_task

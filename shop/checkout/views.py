@@ -6,12 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from oscar.apps.basket.models import Basket
 from oscar.apps.checkout import exceptions, views
 
@@ -26,7 +23,6 @@ logger = logging.getLogger(__name__)
 # sends them saw that basket's review page, or paid for that payment.
 BASKET_SALT = "shop.checkout.place-order"
 PAYMENT_SALT = "shop.checkout.thank-you"
-THANK_YOU_LINK_MAX_AGE = 7 * 24 * 60 * 60
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
@@ -277,7 +273,9 @@ class ThankYouView(views.ThankYouView):
         token = self.request.GET.get("payment")
         if token:
             try:
-                pk = signing.loads(token, salt=PAYMENT_SALT, max_age=THANK_YOU_LINK_MAX_AGE)
+                pk = signing.loads(
+                    token, salt=PAYMENT_SALT, max_age=settings.CHECKOUT_THANK_YOU_LINK_MAX_AGE
+                )
             except signing.BadSignature:
                 return None
         else:
@@ -296,51 +294,6 @@ class ThankYouView(views.ThankYouView):
         if payment is not None and payment.status == CardPayment.Status.PENDING:
             return render(request, "checkout/payment_pending.html", {"payment": payment})
         return redirect(settings.OSCAR_HOMEPAGE)
-
-
-@csrf_exempt
-@require_POST
-@transaction.non_atomic_requests
-def stripe_webhook(request):
-    """A payment succeeded: place its order if the shopper's browser never came back.
-
-    Only the intent's id is taken from the event: the intent itself is retrieved
-    from Stripe, and the order placed only if Stripe says it succeeded for this
-    basket's payment and amount. An event Stripe should send again later gets a 503.
-    """
-    try:
-        event = stripe.Webhook.construct_event(
-            request.body,
-            request.headers.get("Stripe-Signature", ""),
-            settings.STRIPE_WEBHOOK_SECRET,
-        )
-    except (ValueError, stripe.SignatureVerificationError):
-        return HttpResponseBadRequest("invalid payload or signature")
-    if event.type != "payment_intent.succeeded":
-        return HttpResponse("ignored")
-    intent_id = getattr(event.data.object, "id", None)
-    payment = CardPayment.objects.filter(intent_id=str(intent_id)).first()
-    if payment is None:
-        return HttpResponse("ignored")
-    try:
-        intent = services.retrieve_intent(payment.intent_id)
-    except stripe.StripeError:
-        logger.exception("Webhook for %s: Stripe did not answer", payment.intent_id)
-        return HttpResponse("try again later", status=503)
-    if intent.status != "succeeded":
-        logger.warning("Webhook for %s, which Stripe says is %s", payment.intent_id, intent.status)
-        return HttpResponse("ignored")
-    try:
-        services.settle_payment(payment_id=payment.pk)
-    except services.PaymentPending:
-        return HttpResponse("try again later", status=503)
-    except (
-        services.PaymentFailed,
-        services.OrderNotPlaced,
-        services.AuthenticationRequired,
-    ) as exc:
-        logger.warning("Webhook for %s placed no order: %s", payment.intent_id, exc)
-    return HttpResponse("ok")
 
 
 class IndexView(views.IndexView):

@@ -12,6 +12,7 @@ other scripts, which make look-alikes) are refused with a message the visitor ca
 import re
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,20 @@ def mailbox(email: str) -> str:
 def validate_mailbox(email: str) -> None:
     """A form field validator: the address is one we can tell the mailbox of."""
     mailbox(email)
+
+
+class MailboxField(forms.EmailField):
+    """An email field for an address we can tell the mailbox of, with one message:
+    too long, else Django's, else what the identity rule says to fix."""
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            too_long = [e for e in error.error_list if e.code == "max_length"]
+            raise ValidationError((too_long or error.error_list)[:1]) from None
+        if value not in self.empty_values:
+            validate_mailbox(value)
 
 
 def same_mailbox(a: str, b: str) -> bool:

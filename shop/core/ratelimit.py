@@ -38,7 +38,7 @@ class RateLimiter:
     def hit(self, name: str, key: str) -> bool:
         """Count one hit of `key` against the limit `name`; True once it is over the limit."""
         hits, seconds = settings.RATE_LIMITS[name]
-        cache_key = f"ratelimit:{name}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+        cache_key = self.cache_key(name, key)
         cache = caches[self.cache_alias]
         try:
             if type(cache).incr is BaseCache.incr:
@@ -52,6 +52,11 @@ class RateLimiter:
             logger.warning("Rate limit %s not applied: the cache returned no count", name)
             return False
         return count > hits
+
+    @staticmethod
+    def cache_key(name: str, key: str) -> str:
+        """Where the window of `key` under the limit `name` is counted."""
+        return f"ratelimit:{name}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
     @staticmethod
     def _count_atomic(cache, key: str, seconds: int) -> int | None:

@@ -5,6 +5,8 @@ from oscar.apps.customer.utils import normalise_email
 
 from shop.checkout.forms import ShippingAddressForm
 from shop.core.mailbox import validate_mailbox
+from shop.core.outbox import services as outbox
+from shop.customer import emails
 
 
 class EmailUserCreationForm(forms.EmailUserCreationForm):
@@ -44,3 +46,10 @@ class UserAddressForm(address_forms.UserAddressForm):
         if len(countries) == 1:
             del self.fields["country"]
             self.instance.country = countries[0]
+
+
+class PasswordResetForm(forms.PasswordResetForm):
+    """The reset email goes through the outbox: written now, sent by a worker."""
+
+    def send_password_reset_email(self, site, user, request=None):
+        outbox.enqueue(kind=emails.PASSWORD_RESET, to=user.email, context={"user": user.pk})

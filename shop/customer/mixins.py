@@ -7,23 +7,18 @@ link that activates its (until then inactive) account; the owner of an existing
 account is told that somebody tried, with links to sign in or reset the password.
 """
 
-import logging
-
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.contrib.sites.shortcuts import get_current_site
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from oscar.apps.customer import mixins
 from oscar.apps.customer.signals import user_registered
 from oscar.core.compat import get_user_model
 
+from shop.core.outbox import services as outbox
+from shop.customer import emails
+
 User = get_user_model()
-logger = logging.getLogger(__name__)
 PageTitleMixin = mixins.PageTitleMixin
 
 
@@ -49,42 +44,22 @@ class RegisterUserMixin(mixins.RegisterUserMixin):
             user.is_active = False
             user.save()
             user_registered.send_robust(sender=self, request=self.request, user=user)
-            self._send(user, "customer_activate", "Activate your account")
+            self._send(user, emails.ACTIVATE)
         elif not existing.is_active and existing.last_login is None:
             # A registration never activated: this one replaces it (and its link).
             existing.set_password(password)
             existing.save(update_fields=["password"])
-            self._send(existing, "customer_activate", "Activate your account")
+            self._send(existing, emails.ACTIVATE)
         else:
             make_password(password)  # as long as a new account takes: timing tells nothing
-            self._send(existing, "customer_already_registered", "You already have an account")
+            self._send(existing, emails.ALREADY_REGISTERED)
         return None
 
-    def _send(self, user, template: str, subject: str) -> None:
-        request = self.request
-        site = get_current_site(request)
-        context = {
-            "user": user,
-            "site": site,
-            "activate_url": request.build_absolute_uri(
-                reverse(
-                    "customer:activate",
-                    kwargs={
-                        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                        "token": activation_tokens.make_token(user),
-                    },
-                )
-            ),
-            "login_url": request.build_absolute_uri(reverse("customer:login")),
-            "reset_url": request.build_absolute_uri(reverse("password-reset")),
-        }
-        message = EmailMultiAlternatives(
-            subject=f"{subject} | {site.name}",
-            body=render_to_string(f"emails/{template}.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(
-            render_to_string(f"emails/{template}.html", context), "text/html"
-        )
-        # Sent once the account is saved; a mail server outage is logged, not shown.
-        transaction.on_commit(message.send, robust=True)
+    @staticmethod
+    def _send(user, kind: str) -> None:
+        """Written with the account; a worker sends it after the commit."""
+        context = {"user": user.pk}
+        if kind == emails.ACTIVATE:
+            context["uid"] = urlsafe_base64_encode(force_bytes(user.pk))
+            context["token"] = activation_tokens.make_token(user)
+        outbox.enqueue(kind=kind, to=user.email, context=context)

@@ -57,7 +57,8 @@ entries = st.tuples(hostile_text, hostile_text, hostile_website)
 # entries on it: the "ci" profile's 50 examples (tests/conftest.py) make 1,000 hostile
 # comments, each sent through the form and written straight to the database.
 ENTRIES_PER_EXAMPLE = 20
-OUR_LINKS = ("?replytocom=", "#comment-", "#respond")
+# The thread's own links, and the comment form's link to the privacy page.
+OUR_LINKS = ("?replytocom=", "#comment-", "#respond", "/privacy/")
 THREAD_TAGS = {"li", "ol", "article", "footer", "b", "span", "a", "time", "p", "div", "br"}
 counter = itertools.count()
 

@@ -9,7 +9,7 @@ from tests.newsletter.factories import (  # noqa: F401 (importable from here as 
     SubscriberFactory,
     bulk_confirmed,
 )
-from tests.support.workers import RedisServer
+from tests.support.workers import RedisServer, celery_conf
 
 
 def signup_data(email: str, **extra) -> dict:
@@ -50,7 +50,7 @@ def app_broker():
     original = app.conf.broker_url
 
     def use(url: str):
-        app.conf.broker_url = url
+        celery_conf(broker_url=url)
         app._pool = None
         app.amqp._producer_pool = None
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 from oscar.apps.voucher.models import Voucher
 
 from newsletter import services, tokens
-from newsletter.models import Delivery, Subscriber
+from newsletter.models import Subscriber
+from shop.core.outbox.models import Email
 from tests.newsletter.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_pressing_the_button_confirms_and_issues_one_welcome_voucher(client):
     assert offer.name == "Newsletter welcome: 10% off"
     assert offer.benefit.type == "Percentage" and offer.benefit.value == 10
     assert offer.benefit.range.includes_all_products
-    assert Delivery.objects.get(subscriber=subscriber).kind == "coupon"
+    assert Email.objects.get(context__subscriber=subscriber.pk).kind == "newsletter.coupon"
 
 
 def test_every_subscriber_gets_a_different_code_under_one_offer(client):
@@ -102,7 +103,7 @@ def test_a_resignup_while_confirmed_resends_the_same_code():
     subscriber = SubscriberFactory()
     services.subscriber_confirm(token=tokens.confirm_token(subscriber.pk))
     services.subscriber_signup(email=subscriber.email, ip_address=None, source="/")
-    coupons = Delivery.objects.filter(subscriber=subscriber, kind="coupon")
+    coupons = Email.objects.filter(context__subscriber=subscriber.pk, kind="newsletter.coupon")
     assert coupons.count() == 2
     assert Voucher.objects.count() == 1
 
@@ -121,7 +122,7 @@ def test_unsubscribing_then_signing_up_again_gives_no_new_voucher():
     assert subscriber.status == "confirmed"
     assert subscriber.voucher.code == code
     assert Voucher.objects.count() == 1
-    assert Delivery.objects.filter(kind="coupon").count() == 1
+    assert Email.objects.filter(kind="newsletter.coupon").count() == 1
 
 
 def test_aliases_of_one_gmail_mailbox_get_one_voucher_between_them(client):
@@ -146,7 +147,7 @@ def test_a_disposable_domain_gets_the_newsletter_but_no_coupon(client):
     assert subscriber.status == "confirmed"
     assert subscriber.voucher is None
     assert not Voucher.objects.exists()
-    assert not Delivery.objects.filter(kind="coupon").exists()
+    assert not Email.objects.filter(kind="newsletter.coupon").exists()
 
 
 def test_one_click_unsubscribe_post_needs_no_session_or_csrf_token():

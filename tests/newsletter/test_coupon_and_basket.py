@@ -1,10 +1,12 @@
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from newsletter import services, tokens
-from newsletter.models import Delivery
+from shop.core.outbox import services as outbox
+from shop.core.outbox.models import Email
 from tests.newsletter.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +31,9 @@ def basket_discount(client) -> Decimal:
 def test_the_coupon_email_carries_the_code_an_apply_link_and_one_click_unsubscribe(mailoutbox):
     subscriber = SubscriberFactory()
     services.subscriber_confirm(token=tokens.confirm_token(subscriber.pk))
-    delivery = Delivery.objects.get(kind="coupon")
+    coupon = Email.objects.get(kind="newsletter.coupon")
 
-    services.delivery_send(delivery_id=delivery.pk)
+    outbox.send(email_id=coupon.pk)
 
     [email] = mailoutbox
     code = subscriber.__class__.objects.get().voucher.code
@@ -43,8 +45,20 @@ def test_the_coupon_email_carries_the_code_an_apply_link_and_one_click_unsubscri
     assert f"/newsletter/unsubscribe/{tokens.unsubscribe_token(subscriber.pk)}/>" in unsubscribe
     assert "<mailto:hello@simplyjnj.com?subject=unsubscribe" in unsubscribe
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    delivery.refresh_from_db()
-    assert delivery.status == "sent" and delivery.message_id == email.extra_headers["Message-ID"]
+    coupon.refresh_from_db()
+    assert coupon.status == "sent" and coupon.message_id == email.extra_headers["Message-ID"]
+
+
+def test_the_coupon_email_names_what_the_cart_shows(client, wrap, mailoutbox):
+    subscriber = SubscriberFactory()
+    services.subscriber_confirm(token=tokens.confirm_token(subscriber.pk))
+    outbox.send(email_id=Email.objects.get(kind="newsletter.coupon").pk)
+    add_to_basket(client, wrap)
+    cart = client.get(reverse("basket:summary")).content.decode()
+
+    [email] = mailoutbox
+    quoted = re.findall(r'"([^"]+)"', email.body)
+    assert quoted and all(words in cart for words in quoted), quoted
 
 
 def test_the_apply_link_takes_exactly_ten_percent_off_the_basket(client, wrap, code):

@@ -1,23 +1,21 @@
 import re
 import smtplib
-from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
-from django.core.mail import get_connection
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from kombu.exceptions import OperationalError
 
 from newsletter import services, tokens
-from newsletter.emails import IssueMail, build
-from newsletter.models import Delivery, NewsletterIssue, Subscriber
+from newsletter.models import Subscriber
+from shop.core.outbox import messages
+from shop.core.outbox import services as outbox
+from shop.core.outbox.models import Undeliverable
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
+SEND_BATCH = "shop.core.outbox.tasks.send_batch.apply_async"
 
 
 @pytest.fixture
@@ -27,17 +25,24 @@ def smtp_settings(settings, smtp_sink):
     return smtp_sink
 
 
+@pytest.fixture
+def batches(monkeypatch):
+    """The batches handed to the broker (their ids), instead of a broker."""
+    handed = []
+    monkeypatch.setattr(SEND_BATCH, lambda args, **options: handed.append(args[0]))
+    return handed
+
+
 def confirmed_subscribers(count: int) -> list[Subscriber]:
     return [SubscriberFactory(status="confirmed") for _ in range(count)]
 
 
-def queued_issue(readers: list[Subscriber]) -> tuple[NewsletterIssue, list[int]]:
-    """An issue with a queued delivery to each reader; the deliveries' ids, in order."""
-    issue = NewsletterIssueFactory()
-    ids = [
-        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader).pk
-        for reader in readers
-    ]
+def sent_issue(readers: list[Subscriber], **fields):
+    """An issue sent (its emails written, one per reader); the emails' ids in order."""
+    issue = NewsletterIssueFactory(**fields)
+    services.issue_send(issue_id=issue.pk)
+    ids = list(issue.emails().order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == len(readers)
     return issue, ids
 
 
@@ -45,114 +50,119 @@ def reached_once_each(sink, readers: list[Subscriber]) -> bool:
     return sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
 
 
-def test_fan_out_creates_one_delivery_per_confirmed_subscriber_once(
-    django_capture_on_commit_callbacks, monkeypatch
+def statuses(issue, readers) -> list[str]:
+    by_address = dict(issue.emails().values_list("to", "status"))
+    return [by_address[r.email] for r in readers]
+
+
+def test_sending_an_issue_writes_one_email_per_reader_once(
+    batches, django_capture_on_commit_callbacks
 ):
     readers = confirmed_subscribers(3)
     SubscriberFactory(status="pending")
     SubscriberFactory(status="unsubscribed")
-    SubscriberFactory(status="confirmed", undeliverable=True)
+    refused = SubscriberFactory(status="confirmed")
+    Undeliverable.record(refused.email, "550 5.1.1 no such user")
     issue = NewsletterIssueFactory()
-    queued = []
-    monkeypatch.setattr("newsletter.tasks.send_issue_batch.delay", queued.append)
 
-    services.issue_fan_out(issue_id=issue.pk)
-    services.issue_fan_out(issue_id=issue.pk)  # a retried fan-out
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.issue_send(issue_id=issue.pk) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.issue_send(issue_id=issue.pk) is False  # sent before
 
-    assert sorted(issue.deliveries.values_list("subscriber", flat=True)) == sorted(
-        r.pk for r in readers
-    )
-    assert queued[0] == queued[1] == sorted(issue.deliveries.values_list("pk", flat=True))
+    assert sorted(issue.emails().values_list("to", flat=True)) == sorted(r.email for r in readers)
+    assert batches == [sorted(issue.emails().values_list("pk", flat=True))]
 
 
-def test_fan_out_queues_batches_of_500(monkeypatch):
+def test_an_issue_is_handed_over_in_batches_of_500(batches, django_capture_on_commit_callbacks):
     Subscriber.objects.bulk_create(
         Subscriber(
             email=f"r{n}@example.com", email_normalised=f"r{n}@example.com", status="confirmed"
         )
         for n in range(1001)
     )
-    queued = []
-    monkeypatch.setattr("newsletter.tasks.send_issue_batch.delay", queued.append)
-    services.issue_fan_out(issue_id=NewsletterIssueFactory().pk)
-    assert [len(batch) for batch in queued] == [500, 500, 1]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.issue_send(issue_id=NewsletterIssueFactory().pk)
+    assert [len(batch) for batch in batches] == [500, 500, 1]
 
 
-def test_a_retried_batch_reaches_each_recipient_once_over_one_connection(smtp_settings):
+def test_a_batch_run_again_reaches_each_reader_once_over_one_connection(smtp_settings):
     sink = smtp_settings
     readers = confirmed_subscribers(5)
-    issue, ids = queued_issue(readers)
-    sink.replies = ["451 4.3.0 try later"]  # the first recipient must wait
+    issue, ids = sent_issue(readers)
+    sink.replies = ["451 4.3.0 try later"]  # the first reader must wait
 
-    with pytest.raises(services.TemporaryDeliveryError):
-        services.deliveries_send_batch(delivery_ids=ids)
+    outbox.send_batch(email_ids=ids)
     assert len(sink.messages) == 4
     assert sink.connections == 1
+    assert statuses(issue, readers)[0] == "pending"
 
-    services.deliveries_send_batch(delivery_ids=ids)  # the task's retry
-    services.deliveries_send_batch(delivery_ids=ids)  # and a duplicate run
+    outbox.send_batch(email_ids=ids)  # the requeue
+    outbox.send_batch(email_ids=ids)  # and a duplicate run
     assert reached_once_each(sink, readers)
-    assert set(issue.deliveries.values_list("status", flat=True)) == {"sent"}
+    assert set(statuses(issue, readers)) == {"sent"}
 
 
-def test_a_connection_lost_mid_batch_keeps_what_was_sent_marked(smtp_settings):
+def test_a_connection_lost_mid_batch_is_opened_again(smtp_settings):
     sink = smtp_settings
     readers = confirmed_subscribers(4)
-    issue, ids = queued_issue(readers)
+    issue, ids = sent_issue(readers)
     sink.replies = ["250 ok", "250 ok", "disconnect"]
 
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.deliveries_send_batch(delivery_ids=ids)
-    statuses = dict(issue.deliveries.values_list("subscriber__email", "status"))
-    assert [statuses[r.email] for r in readers] == ["sent", "sent", "queued", "queued"]
+    outbox.send_batch(email_ids=ids)
+    assert statuses(issue, readers) == ["sent", "sent", "pending", "sent"]
+    assert sink.connections == 2
 
-    services.deliveries_send_batch(delivery_ids=ids)  # the task's retry
+    outbox.send_batch(email_ids=ids)  # the requeue
     assert reached_once_each(sink, readers)
-    assert set(issue.deliveries.values_list("status", flat=True)) == {"sent"}
+    assert set(statuses(issue, readers)) == {"sent"}
 
 
 def test_a_time_limit_hit_mid_batch_keeps_what_was_sent_marked(smtp_settings, monkeypatch):
     sink = smtp_settings
     readers = confirmed_subscribers(4)
-    _, ids = queued_issue(readers)
-    sent = []
-    send = IssueMail.send
+    issue, ids = sent_issue(readers)
+    built, build = [], messages.build
 
-    def send_until_the_time_limit(self, delivery):
-        if len(sent) == 2:
+    def build_until_the_time_limit(email):
+        if len(built) == 2:
             raise SoftTimeLimitExceeded()
-        sent.append(delivery)
-        return send(self, delivery)
+        built.append(email)
+        return build(email)
 
-    monkeypatch.setattr(IssueMail, "send", send_until_the_time_limit)
+    monkeypatch.setattr(messages, "build", build_until_the_time_limit)
     with pytest.raises(SoftTimeLimitExceeded):
-        services.deliveries_send_batch(delivery_ids=ids)
-    monkeypatch.setattr(IssueMail, "send", send)
-    services.deliveries_send_batch(delivery_ids=ids)  # the batch runs again
+        outbox.send_batch(email_ids=ids)
+    assert statuses(issue, readers) == ["sent", "sent", "pending", "pending"]
+    monkeypatch.setattr(messages, "build", build)
+    outbox.send_batch(email_ids=ids)  # the batch runs again
 
     assert reached_once_each(sink, readers)
 
 
-def test_a_message_refused_as_spam_fails_without_marking_readers_undeliverable(smtp_settings):
+def test_a_message_refused_as_spam_fails_without_marking_the_reader_undeliverable(
+    smtp_settings,
+):
     sink = smtp_settings
     readers = confirmed_subscribers(2)
-    issue, ids = queued_issue(readers)
+    issue, ids = sent_issue(readers)
     sink.replies = ["554 5.7.1 message rejected as spam", "550 5.1.1 no such user"]
 
-    services.deliveries_send_batch(delivery_ids=ids)
+    outbox.send_batch(email_ids=ids)
 
-    assert set(issue.deliveries.values_list("status", flat=True)) == {"failed"}
-    undeliverable = dict(Subscriber.objects.values_list("email", "undeliverable"))
-    assert [undeliverable[r.email] for r in readers] == [False, True]
+    assert statuses(issue, readers) == ["failed", "failed"]
+    assert [Undeliverable.objects.of(r.email).exists() for r in readers] == [False, True]
+    assert list(Subscriber.objects.receiving_newsletters()) == [readers[0]]
 
 
 def test_issue_emails_are_branded_html_and_text_with_one_click_unsubscribe(smtp_settings):
     sink = smtp_settings
-    [reader] = confirmed_subscribers(1)
-    issue = NewsletterIssueFactory(body="Hello runners,\n\n**Ice for 15 minutes.** <b>x</b>")
-    delivery = Delivery.objects.create(kind="issue", issue=issue, subscriber=reader)
+    readers = confirmed_subscribers(1)
+    issue, [email_id] = sent_issue(
+        readers, body="Hello runners,\n\n**Ice for 15 minutes.** <b>x</b>"
+    )
 
-    services.delivery_send(delivery_id=delivery.pk)
+    outbox.send(email_id=email_id)
 
     [message] = sink.messages
     assert message["Subject"] == issue.subject
@@ -163,81 +173,8 @@ def test_issue_emails_are_branded_html_and_text_with_one_click_unsubscribe(smtp_
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def smtp_backend():
-    return get_connection("django.core.mail.backends.smtp.EmailBackend")
-
-
-def test_a_readers_copy_of_an_issue_is_the_message_built_for_them():
-    """A batch encodes the issue once and stamps each reader's copy: the message
-    building the reader's own gives, but for header folding, the boundary and the Date.
-    The reader has everything a template could show set, so an issue template that
-    starts showing more of the reader than the stamping puts in fails here."""
-    reader = SubscriberFactory(
-        email="ada.runs+hips@example.co.uk",
-        status="confirmed",
-        confirmed=timezone.now(),
-        voucher=services.welcome_voucher_create(),
-    )
-    issue = NewsletterIssueFactory(body="Hello **runners**, café ☕\n\n" + "Ice. " * 30)
-    delivery = Delivery.objects.create(kind="issue", issue=issue, subscriber=reader)
-    mail = IssueMail(issue, smtp_backend())
-    assert mail.encoded, "the issue should be encoded once for stamping"
-
-    message_id = "<1.2.3@simplyjnj.com>"
-    copy = mail.copy_for(delivery, message_id)
-    built = build(delivery, message_id=message_id).message().as_bytes(linesep="\r\n")
-    assert what_it_says(copy) == what_it_says(built)
-    assert max(len(line) for line in copy.split(b"\r\n")) <= 998
-
-
-def what_it_says(data: bytes) -> tuple:
-    """A message's headers (unfolded; not the Date or the boundary) and decoded parts."""
-    message = message_from_bytes(data, policy=policy.default)
-    headers = [
-        (name, " ".join(str(value).split()))
-        for name, value in message.items()
-        if name not in ("Date", "Content-Type")
-    ]
-    parts = [
-        (p.get_content_type(), p.get_content()) for p in message.walk() if not p.is_multipart()
-    ]
-    return headers, parts
-
-
-def test_only_djangos_smtp_backend_is_sent_stamped_copies():
-    """Another backend, or one that extends Django's (to sign or log each message),
-    gets each message built and sent through it."""
-    from django.core.mail.backends import locmem, smtp
-
-    class SigningBackend(smtp.EmailBackend):
-        pass
-
-    issue = NewsletterIssueFactory()
-    assert IssueMail(issue, smtp_backend()).encoded
-    assert not IssueMail(issue, locmem.EmailBackend()).encoded
-    assert not IssueMail(issue, SigningBackend()).encoded
-
-
-@pytest.mark.parametrize(
-    ("body", "stamped"),
-    [
-        ("Hello runners,\n\n**Stay well!**", ["ada@example.com"]),
-        # A line over 998 characters is sent quoted-printable: every message built whole.
-        ("A paragraph on one line. " * 60, []),
-    ],
-    ids=["short lines", "a line too long for 8-bit"],
-)
-def test_each_reader_of_a_batch_gets_their_own_address_links_and_message_id(
-    smtp_settings, body, stamped, client, monkeypatch
-):
+def test_each_reader_of_a_batch_gets_their_own_address_links_and_message_id(smtp_settings, client):
     sink = smtp_settings
-    copies, copy_for = [], IssueMail.copy_for
-
-    def counted_copy_for(self, delivery, message_id):
-        copies.append(delivery.subscriber.email)
-        return copy_for(self, delivery, message_id)
-
-    monkeypatch.setattr(IssueMail, "copy_for", counted_copy_for)
     readers = [
         SubscriberFactory(status="confirmed", email=email)
         for email in [
@@ -247,19 +184,16 @@ def test_each_reader_of_a_batch_gets_their_own_address_links_and_message_id(
             "ben&jerry@example.com",
         ]
     ]
-    issue, ids = queued_issue(readers)
-    issue.body = body
-    issue.save()
+    issue, ids = sent_issue(readers)
 
-    services.deliveries_send_batch(delivery_ids=ids)
+    outbox.send_batch(email_ids=ids)
 
     assert sink.connections == 1
-    assert copies == stamped  # the others' addresses need encoding or escaping
-    sent = {d.subscriber_id: d for d in issue.deliveries.all()}
+    sent = {e.to: e for e in issue.emails()}
     by_message_id = {str(m["Message-ID"]).strip(): m for m in sink.messages}
     links = {}
     for reader in readers:
-        message = by_message_id[sent[reader.pk].message_id]
+        message = by_message_id[sent[reader.email].message_id]
         assert message["To"].addresses[0].username == reader.email.split("@")[0]
         text = message.get_body(("plain",)).get_content()
         assert f"because {reader.email} signed up" in text
@@ -274,30 +208,26 @@ def test_each_reader_of_a_batch_gets_their_own_address_links_and_message_id(
         links[reader.email] = reverse("newsletter:unsubscribe", args=[token])
     # A reader's link unsubscribes that reader and no one else.
     assert client.post(links["tom=jones@example.com"]).status_code == 200
-    statuses = dict(Subscriber.objects.values_list("email", "status"))
-    assert [statuses[r.email] for r in readers] == [
+    by_email = dict(Subscriber.objects.values_list("email", "status"))
+    assert [by_email[r.email] for r in readers] == [
         "confirmed", "unsubscribed", "confirmed", "confirmed"
     ]  # fmt: skip
 
 
-def test_an_unsubscribed_reader_is_skipped_even_if_queued_before(mailoutbox):
-    [reader] = confirmed_subscribers(1)
-    delivery = Delivery.objects.create(
-        kind="issue", issue=NewsletterIssueFactory(), subscriber=reader
-    )
-    Subscriber.objects.filter(pk=reader.pk).update(status="unsubscribed")
-    services.delivery_send(delivery_id=delivery.pk)
-    delivery.refresh_from_db()
-    assert delivery.status == "skipped"
+def test_an_unsubscribed_reader_is_skipped_even_if_written_before(mailoutbox):
+    readers = confirmed_subscribers(1)
+    issue, [email_id] = sent_issue(readers)
+    Subscriber.objects.update(status="unsubscribed")
+    outbox.send(email_id=email_id)
+    assert statuses(issue, readers) == ["skipped"]
     assert mailoutbox == []
 
 
 def test_staff_send_an_issue_from_the_admin_and_see_its_progress(
-    admin_client, django_capture_on_commit_callbacks, monkeypatch
+    admin_client, batches, django_capture_on_commit_callbacks
 ):
+    readers = confirmed_subscribers(3)
     issue = NewsletterIssueFactory()
-    fanned_out = []
-    monkeypatch.setattr("newsletter.tasks.fan_out_issue.delay", fanned_out.append)
     changelist = reverse("admin:newsletter_newsletterissue_changelist")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -305,71 +235,57 @@ def test_staff_send_an_issue_from_the_admin_and_see_its_progress(
             changelist, {"action": "send", "_selected_action": [issue.pk]}, follow=True
         )
     assert "Sending" in response.content.decode()
-    assert fanned_out == [issue.pk]
+    assert len(batches) == 1
     response = admin_client.post(
         changelist, {"action": "send", "_selected_action": [issue.pk]}, follow=True
     )
     assert "was sent before; not sent again" in response.content.decode()
-    assert fanned_out == [issue.pk]
+    assert len(batches) == 1
 
-    readers = confirmed_subscribers(3)
     for reader, status in zip(readers, ["sent", "sent", "failed"], strict=True):
-        Delivery.objects.create(kind="issue", issue=issue, subscriber=reader, status=status)
+        issue.emails().filter(to=reader.email).update(status=status)
     html = admin_client.get(changelist).content.decode()
     assert '<td class="field-sent">2</td>' in html
     assert '<td class="field-failed">1</td>' in html
     assert '<td class="field-total">3</td>' in html
-    assert (
-        admin_client.get(
-            reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
-        ).status_code
-        == 200
-    )
+    change = reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
+    assert admin_client.get(change).status_code == 200
 
 
-def test_the_requeue_command_queues_what_never_left_and_only_that(monkeypatch):
-    queued = []
-    monkeypatch.setattr("newsletter.tasks.send_delivery.delay", queued.append)
-    stale, fresh, sent = (
-        Delivery.objects.create(kind="confirm", subscriber=SubscriberFactory()) for _ in range(3)
-    )
-    Delivery.objects.filter(pk__in=[stale.pk, sent.pk]).update(
-        queued=timezone.now() - timedelta(minutes=30)
-    )
-    Delivery.objects.filter(pk=sent.pk).update(status="sent")
-
-    call_command("newsletter_requeue")
-    assert queued == [stale.pk]
-    call_command("newsletter_requeue")  # it was just queued again: not yet stale
-    assert queued == [stale.pk]
-    assert NewsletterIssue.objects.count() == 0 and fresh.status == "queued"
-
-
-def test_an_issue_sent_while_the_broker_is_down_is_fanned_out_by_the_requeue(
-    admin_client, django_capture_on_commit_callbacks, monkeypatch
+def test_an_issue_sent_while_the_broker_is_down_is_handed_over_by_the_requeue(
+    admin_client, django_capture_on_commit_callbacks, monkeypatch, settings
 ):
-    def broker_down(*args):
+    def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
+    readers = confirmed_subscribers(2)
     issue = NewsletterIssueFactory()
-    monkeypatch.setattr("newsletter.tasks.fan_out_issue.delay", broker_down)
+    monkeypatch.setattr(SEND_BATCH, broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:newsletter_newsletterissue_changelist"),
             {"action": "send", "_selected_action": [issue.pk]},
         )
     assert response.status_code == 302  # staff see the usual answer, not an error
+    assert statuses(issue, readers) == ["pending", "pending"]
 
-    fanned_out, batches = [], []
-    monkeypatch.setattr("newsletter.tasks.fan_out_issue.delay", fanned_out.append)
-    monkeypatch.setattr("newsletter.tasks.send_issue_batch.delay", batches.append)
-    services.deliveries_requeue(older_than=timedelta(0))
-    assert fanned_out == [issue.pk]
+    handed = []
+    monkeypatch.setattr(SEND_BATCH, lambda args, **options: handed.append(args[0]))
+    settings.OUTBOX_REQUEUE_SECONDS = 0
+    assert outbox.requeue_overdue() == 2
+    assert handed == [sorted(issue.emails().values_list("pk", flat=True))]
 
-    # A fan-out that got its deliveries made but its batches lost: requeued in batches.
-    readers = confirmed_subscribers(2)
-    ids = [Delivery.objects.create(kind="issue", issue=issue, subscriber=r).pk for r in readers]
-    Delivery.objects.update(queued=timezone.now() - timedelta(hours=1))
-    assert services.deliveries_requeue() == 2
-    assert batches == [sorted(ids)]
-    assert fanned_out == [issue.pk]  # it has deliveries now: not fanned out again
+
+def test_smtp_answers_are_read_the_same_for_every_kind():
+    from shop.core.outbox.answers import Verdict, classify
+
+    def answer(code: int, text: str):
+        return smtplib.SMTPDataError(code, text.encode())
+
+    assert classify(answer(451, "4.3.0 try later")) is Verdict.RETRY
+    assert classify(smtplib.SMTPServerDisconnected("lost")) is Verdict.RETRY
+    assert classify(ConnectionRefusedError()) is Verdict.RETRY
+    assert classify(answer(550, "5.1.1 no such user")) is Verdict.UNDELIVERABLE
+    refused = smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"no such user")})
+    assert classify(refused) is Verdict.UNDELIVERABLE
+    assert classify(answer(554, "5.7.1 spam")) is Verdict.FAILED

@@ -4,7 +4,8 @@ import pytest
 from django.template import RequestContext, Template
 from django.urls import reverse
 
-from newsletter.models import Consent, Delivery, Subscriber
+from newsletter.models import Consent, Subscriber
+from shop.core.outbox.models import Email
 from tests.newsletter.conftest import signup_data
 from tests.newsletter.factories import SubscriberFactory
 
@@ -135,7 +136,7 @@ def test_confirm_emails_to_one_address_are_rate_limited(client, django_capture_o
             client.post(URL, signup_data("again@example.com"))
     assert Subscriber.objects.count() == 1
     assert Consent.objects.count() == 5
-    assert Delivery.objects.filter(kind="confirm").count() == 3
+    assert Email.objects.filter(kind="newsletter.confirm").count() == 3
 
 
 def test_aliases_of_one_mailbox_are_one_subscriber(client):

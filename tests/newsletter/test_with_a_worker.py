@@ -3,19 +3,22 @@ process, an SMTP server (the sink) and localstripe."""
 
 import os
 import signal
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.sites.models import Site
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from oscar.apps.order.models import Order
 from oscar.apps.voucher.models import Voucher
 
 from newsletter import services, tokens
-from newsletter.models import Delivery, NewsletterIssue, Subscriber
-from newsletter.tasks import send_delivery
+from newsletter.models import NewsletterIssue, Subscriber
+from shop.core.outbox import services as outbox
+from shop.core.outbox.models import Email, Undeliverable
+from shop.core.outbox.tasks import send_email
 from tests.celery_probe import rename_site
 from tests.newsletter.conftest import link_in, signup_data
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory, bulk_confirmed
@@ -24,7 +27,7 @@ from tests.support.services import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 SIGNUP = reverse("newsletter:signup")
-SEND = send_delivery.name
+SEND = send_email.name
 
 
 def test_signup_confirm_and_a_coupon_that_takes_ten_percent_off_once(
@@ -94,17 +97,17 @@ def test_a_coupon_task_run_twice_or_killed_mid_send_sends_one_email(celery_worke
     wait_until(lambda: celery_worker.pool_children() not in ([], [pool_child]), what="a new pool")
     smtp_sink.hold.clear()
     smtp_sink.wait_for(1)
-    delivery = Delivery.objects.get(kind="coupon")
-    wait_until(lambda: Delivery.objects.get(pk=delivery.pk).status == "sent", what="sent")
+    coupon = Email.objects.get(kind="newsletter.coupon")
+    wait_until(lambda: Email.objects.get(pk=coupon.pk).status == "sent", what="sent")
 
-    send_delivery.delay(delivery.pk)
-    send_delivery.delay(delivery.pk)
+    send_email.apply_async((coupon.pk,), queue=settings.OUTBOX_MAIL_QUEUE)
+    send_email.apply_async((coupon.pk,), queue=settings.OUTBOX_MAIL_QUEUE)
     celery_worker.wait_for_finished(SEND, count=3)  # the one that came back, then these two
 
     assert len(smtp_sink.to("once@example.com")) == 1
     assert Voucher.objects.count() == 1
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("sent", 1)
+    coupon.refresh_from_db()
+    assert (coupon.status, coupon.attempts) == ("sent", 1)
 
 
 def test_with_the_broker_down_a_signup_is_saved_and_its_email_sent_once_it_is_back(
@@ -118,14 +121,14 @@ def test_with_the_broker_down_a_signup_is_saved_and_its_email_sent_once_it_is_ba
     response = client.post(SIGNUP, signup_data("during@example.com"))
     assert response.status_code == 200
     assert "Check your inbox to confirm" in response.content.decode()
-    delivery = Delivery.objects.get(subscriber__email="during@example.com")
-    assert delivery.status == "queued"
+    email = Email.objects.get(to="during@example.com")
+    assert email.status == "pending"
 
     broker.start()
-    call_command("newsletter_requeue", older_than=0)
+    outbox.requeue_overdue(older_than=timedelta(0))
     smtp_sink.wait_for(2, timeout=120)  # once the worker has reconnected
-    wait_until(lambda: Delivery.objects.get(pk=delivery.pk).status == "sent", what="sent")
-    call_command("newsletter_requeue", older_than=0)  # nothing is left to queue
+    wait_until(lambda: Email.objects.get(pk=email.pk).status == "sent", what="sent")
+    assert outbox.requeue_overdue(older_than=timedelta(0)) == 0  # nothing is left to queue
     rename_site.delay(Site.objects.get_current().pk, "after the requeue")
     worker.wait_for_finished(rename_site.name)  # so anything queued before it has run too
     assert len(smtp_sink.to("during@example.com")) == 1
@@ -135,15 +138,15 @@ def test_a_mail_server_saying_try_later_twice_gets_one_delivery_after_retries(
     client, celery_worker_factory, smtp_sink
 ):
     smtp_sink.replies = ["451 4.3.0 try later", "451 4.3.0 try later"]
-    worker = celery_worker_factory(NEWSLETTER_RETRY_BACKOFF="1")
+    worker = celery_worker_factory(OUTBOX_RETRY_BACKOFF="1")
     client.post(SIGNUP, signup_data("later@example.com"))
 
     smtp_sink.wait_for(1)
     runs = worker.wait_for_finished(SEND, count=3)
     assert [run["state"] for run in runs] == ["RETRY", "RETRY", "SUCCESS"]
     assert smtp_sink.answered == 3 and len(smtp_sink.messages) == 1
-    delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.attempts) == ("sent", 3)
+    wait_until(lambda: Email.objects.get().status == "sent", what="the row marked")
+    assert Email.objects.get().attempts == 3
 
 
 def test_a_mail_server_refusing_for_good_is_not_retried_and_marks_the_address(
@@ -154,10 +157,11 @@ def test_a_mail_server_refusing_for_good_is_not_retried_and_marks_the_address(
 
     [run] = celery_worker.wait_for_finished(SEND)
     assert run["state"] == "SUCCESS"  # a retry would end this run in "RETRY"
-    delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.attempts) == ("failed", 1)
-    assert delivery.last_error.startswith("550")
-    assert Subscriber.objects.get().undeliverable
+    email = Email.objects.get()
+    assert (email.status, email.attempts) == ("failed", 1)
+    assert email.last_error.startswith("550")
+    assert Undeliverable.objects.of("nobody@example.com").exists()
+    assert not Subscriber.objects.receiving_newsletters().exists()
     assert smtp_sink.answered == 1 and smtp_sink.messages == []
 
 
@@ -174,7 +178,7 @@ def test_a_newsletter_reaches_2000_subscribers_once_each_one_connection_per_batc
     )
 
     messages = smtp_sink.wait_for(2000, timeout=150)
-    wait_until(lambda: NewsletterIssue.objects.with_progress().get().sent == 2000)
+    wait_until(lambda: NewsletterIssue.objects.get().progress["sent"] == 2000)
     assert len({str(m["To"]) for m in messages}) == 2000
     assert not smtp_sink.to("not-yet@example.com")
     assert smtp_sink.connections == 4  # 2,000 in batches of 500

@@ -12,6 +12,7 @@ from oscar.apps.order.models import Order
 from oscar.apps.order.signals import order_placed
 
 from shop.checkout.models import CardPayment
+from shop.checkout.services import settle_payment
 from shop.checkout.tasks import settle_unsettled_payments
 from tests.shop.conftest import CARD_3DS, charged_intents
 from tests.shop.test_checkout import authenticate_3ds
@@ -193,3 +194,38 @@ def test_a_second_purchase_being_confirmed_shows_its_own_number(checkout, wrap):
     pending = CardPayment.objects.get(order=None)
     assert pending.order_number in page
     assert first.number not in page
+
+
+@pytest.mark.django_db
+def test_a_bug_after_the_charge_keeps_the_charge_for_the_order(checkout, wrap, caplog):
+    """Only an order that cannot be placed (sold out, a voucher used up) is refunded.
+    A bug (here a ValueError in a hook inside the order's transaction) is logged; the
+    shopper is told their order is being confirmed, and it is placed once fixed."""
+
+    def hook_has_a_bug(sender, **kwargs):
+        raise ValueError("a bug")
+
+    checkout.up_to_payment(wrap)
+    checkout.review()
+    order_placed.connect(hook_has_a_bug)
+    try:
+        page = thank_you(checkout.client, checkout.press_place_order())
+    finally:
+        order_placed.disconnect(hook_has_a_bug)
+
+    payment = CardPayment.objects.get()
+    assert payment.order_number in page
+    assert "being confirmed" in page
+    assert payment.status == CardPayment.Status.PENDING
+    assert not Order.objects.exists()
+    refunds = checkout.stripe.v1.refunds.list().data
+    assert not [r for r in refunds if r.payment_intent == payment.intent_id]
+    assert any(
+        r.levelname == "ERROR" and r.exc_info and r.exc_info[0] is ValueError
+        for r in caplog.records
+    )
+
+    settle_payment(payment_id=payment.pk)
+    order = Order.objects.get()
+    assert order.number == payment.order_number
+    paid_once(checkout.stripe, order)

@@ -28,7 +28,7 @@ def register(client, email, via="register", password=PASSWORD):
 
 @pytest.mark.parametrize("via", ["register", "login page"])
 def test_registering_answers_the_same_for_a_new_and_an_existing_address(
-    client, django_capture_on_commit_callbacks, via
+    client, django_capture_on_commit_callbacks, celery_eager, via
 ):
     get_user_model().objects.create_user("jo", "jo@example.com", "their own password")
     with django_capture_on_commit_callbacks(execute=True):
@@ -48,7 +48,7 @@ def test_registering_answers_the_same_for_a_new_and_an_existing_address(
 
 
 def test_the_activation_link_activates_the_new_account_and_signs_in(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, celery_eager
 ):
     with django_capture_on_commit_callbacks(execute=True):
         register(client, "new@example.com")
@@ -67,7 +67,7 @@ def test_the_activation_link_activates_the_new_account_and_signs_in(
 
 
 def test_registering_again_before_activating_replaces_the_first_attempt(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, celery_eager
 ):
     with django_capture_on_commit_callbacks(execute=True):
         register(client, "new@example.com", password="the squatter's password")

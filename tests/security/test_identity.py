@@ -10,7 +10,8 @@ from oscar.test.factories import create_product
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
 from newsletter import services, tokens
-from newsletter.models import Delivery, Subscriber
+from newsletter.models import Subscriber
+from shop.core.outbox.models import Email
 from tests.blog.conftest import comment_data
 from tests.newsletter.conftest import signup_data
 
@@ -55,8 +56,8 @@ def test_every_spelling_of_one_mailbox_gets_one_welcome_code_at_most(client, set
     subscriber = Subscriber.objects.get()
     assert subscriber.email_normalised == "runner@gmail.com"
     assert Voucher.objects.count() == 1
-    coupons = Delivery.objects.filter(kind=Delivery.Kind.COUPON).select_related("subscriber")
-    assert {d.subscriber.voucher.code for d in coupons} == {subscriber.voucher.code}
+    coupons = Email.objects.filter(kind="newsletter.coupon")
+    assert {c.context["subscriber"] for c in coupons} == {subscriber.pk}
 
 
 def test_a_subdomain_of_a_disposable_domain_gets_no_code(client):

@@ -111,12 +111,15 @@ def test_the_lockout_ends_when_its_time_is_up(client, jo, settings):
     assert not AccessAttempt.objects.filter(username=EMAIL).exists()  # cleared on success
 
 
-def test_a_password_reset_is_the_way_out_at_once(client, jo, settings):
+def test_a_password_reset_is_the_way_out_at_once(
+    client, jo, settings, celery_eager, django_capture_on_commit_callbacks
+):
     for n in range(settings.AXES_FAILURE_LIMIT):
         storefront(client, f"guess-{n}")
     assert storefront(client, PASSWORD).status_code == 429
 
-    client.post(reverse("password-reset"), {"email": EMAIL})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password-reset"), {"email": EMAIL})
     link = next(
         line for line in mail.outbox[-1].body.splitlines() if "/password-reset/confirm/" in line
     )

@@ -6,6 +6,7 @@ import logging
 import time
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
 from shop.core.ratelimit import RateLimiter, limited
@@ -57,17 +58,25 @@ def test_the_file_cache_keeps_the_window_between_processes_reading_it(file_cache
 
 @pytest.mark.redis
 def test_on_redis_the_window_ends_its_length_after_the_first_hit(redis_cache, window):
-    name = window(1)
-    limiter = RateLimiter()
-    first_hit = time.monotonic()
-    assert [limiter.hit(name, "client") for _ in range(4)] == [False, False, False, True]
+    """Redis's own expiry ends the window, read with PTTL: the first hit sets it to
+    the window's length, later hits leave it running down."""
+    name, limiter, cache = window(60), RateLimiter(), caches["default"]
+    key = limiter.cache_key(name, "client")
 
-    # Hit on and on: a window restarted by each hit would never reopen.
-    deadline = first_hit + 15  # a bound for a stuck test, not a measure of speed
-    while limiter.hit(name, "client"):
-        assert time.monotonic() < deadline, "the window never ended while hits kept coming"
-        time.sleep(0.05)
-    assert time.monotonic() - first_hit >= 1  # and not before its length was over
+    assert limiter.hit(name, "client") is False
+    assert 55_000 < cache.pttl(key) <= 60_000
+    cache.pexpire(key, 5_000)  # as if 55 s had gone by since that first hit
+    assert [limiter.hit(name, "client") for _ in range(3)] == [False, False, True]
+    assert 0 < cache.pttl(key) <= 5_000  # no hit pushed the window's end back
+
+    cache.pexpire(key, 1)  # the window's last millisecond
+    deadline = time.monotonic() + 15  # a bound for a stuck test, not a measure of speed
+    while cache.has_key(key):
+        assert time.monotonic() < deadline, "Redis never ended the window"
+        time.sleep(0.01)
+    # The next hit opens a new window, of the full length from that hit.
+    assert limiter.hit(name, "client") is False
+    assert 55_000 < cache.pttl(key) <= 60_000
 
 
 def test_in_local_memory_the_window_holds_for_its_length(window):

@@ -1,11 +1,13 @@
-"""The shop's tests use the shared fixtures: `wrap` (tests/conftest.py), and
-`localstripe_url`, `stripe_api`, `checkout` (tests/support/payments.py).
+"""The shop's tests use the shared fixtures: `wrap` (tests/conftest.py),
+`localstripe_url`, `stripe_api`, `checkout` (tests/support/payments.py), and the
+page cache's `clock` and `site` (tests/support/page_cache.py).
 
 Everything below stays importable from here, as before they moved; a conftest
 that imports the fixtures again still shares this process's one localstripe.
 """
 
 from tests.conftest import media_root, wrap  # noqa: F401
+from tests.support.page_cache import clock, site  # noqa: F401
 from tests.support.payments import (  # noqa: F401
     ADDRESS,
     CARD_3DS,

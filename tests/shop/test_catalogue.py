@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from oscar.apps.address.models import Country
-from oscar.apps.catalogue.models import Product
 from oscar.apps.partner.strategy import Selector
+
+from shop.catalogue.models import Product
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def listed_titles(response) -> list[str]:
-    """The full titles of the listed products (the visible text may be shortened)."""
-    return [link.get("title") for h3 in parse(response).iter("h3") for link in h3.iter("a")]
+    """The titles of the listed products, as shown in full."""
+    return [
+        "".join(link.itertext()).strip()
+        for heading in parse(response).iter("h2")
+        if "product_pod__title" in heading.get("class", "")
+        for link in heading.iter("a")
+    ]
 
 
 def test_the_shop_lists_every_product_for_sale(client, wrap):

@@ -7,6 +7,7 @@ from oscar.apps.order.models import Order
 
 from shop.checkout.models import CardPayment
 from tests.shop.conftest import CARD_3DS, CARD_DECLINED, charged_intents
+from tests.support.payments import ADDRESS
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +176,16 @@ def test_placing_an_order_without_card_details_asks_for_them(checkout, wrap):
 
     assert response.url == reverse("checkout:payment-details")
     assert not Order.objects.exists()
+
+
+def test_the_whole_shipping_address_reaches_the_order(checkout, wrap):
+    checkout.add(wrap)
+    checkout.as_guest()
+    checkout.ship(address={**ADDRESS, "phone_number": "+1 503 555 0100", "notes": "Side door"})
+    checkout.enter_card()
+    checkout.place_order()
+
+    address = Order.objects.get().shipping_address
+    assert (address.line1, address.country_id) == ("12 Trail Road", "US")
+    assert str(address.phone_number) == "+15035550100"
+    assert address.notes == "Side door"

@@ -24,12 +24,31 @@ from tests.support.services import free_port, wait_for_port, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 TEST_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
+# The outbox's queues (transactional mail, newsletters), as unique as the default one.
+TEST_QUEUES = {
+    "CELERY_TASK_DEFAULT_QUEUE": TEST_QUEUE,
+    "OUTBOX_MAIL_QUEUE": f"{TEST_QUEUE}-mail",
+    "OUTBOX_BULK_QUEUE": f"{TEST_QUEUE}-bulk",
+}
+
+
+def celery_conf(**values) -> None:
+    """Change the Celery app's configuration in this process. Celery reads the
+    Django setting (CELERY_<NAME>) before a change made under the plain name, so the
+    change is made under the setting's name."""
+    from shop.celery import app
+
+    for name, value in values.items():
+        app.conf[f"CELERY_{name.upper()}"] = value
 
 
 def pytest_configure(config):
-    from shop.celery import app
+    from django.conf import settings
 
-    app.conf.task_default_queue = TEST_QUEUE
+    celery_conf(task_default_queue=TEST_QUEUE)
+    # The code reads the outbox's queue names from the settings when it queues.
+    settings.OUTBOX_MAIL_QUEUE = TEST_QUEUES["OUTBOX_MAIL_QUEUE"]
+    settings.OUTBOX_BULK_QUEUE = TEST_QUEUES["OUTBOX_BULK_QUEUE"]
 
 
 def database_url() -> str:
@@ -52,18 +71,21 @@ class WorkerProcess:
     for failure messages.
     """
 
-    def __init__(self, env: dict, concurrency: int = 1, pool: str = "prefork"):
+    def __init__(self, env: dict, concurrency: int = 1, pool: str = "prefork", beat=False):
         self.events_file = Path(tempfile.mkstemp(prefix="worker-events-", suffix=".jsonl")[1])
+        self.schedule = Path(tempfile.mkdtemp(prefix="beat-")) / "schedule"
         self.env = {**env, "TEST_WORKER_EVENTS": str(self.events_file)}
         self.args = [
             sys.executable, "-m", "celery", "-A", "shop", "worker",
             "--pool", pool, "--concurrency", str(concurrency),
-            "--queues", env["CELERY_TASK_DEFAULT_QUEUE"],
+            "--queues", ",".join(env[name] for name in TEST_QUEUES),
             "--hostname", f"test-{uuid.uuid4().hex[:6]}@%h",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
             "--include", "tests.celery_probe",
             "--loglevel", "INFO",
         ]  # fmt: skip
+        if beat:  # the periodic tasks too (the outbox's requeue), run by this worker
+            self.args += ["--beat", "--schedule", str(self.schedule)]
         self.lines: queue.Queue = queue.Queue()
         self.log: list[str] = []
         self.proc: subprocess.Popen | None = None
@@ -95,6 +117,11 @@ class WorkerProcess:
             return wait_until(done, timeout, what)
         except AssertionError as exc:
             raise AssertionError(f"{exc}; the worker's log:\n{''.join(self.log)}") from None
+
+    def wait_until(self, condition, timeout: float = 60, what: str = "the condition"):
+        """As tests.support.services.wait_until, failing at once (with the log) if the
+        worker exits meanwhile."""
+        return self._wait(condition, timeout, what)
 
     def events(self) -> list[dict]:
         return [json.loads(line) for line in self.events_file.read_text().splitlines()]
@@ -139,28 +166,30 @@ class WorkerProcess:
                 self.proc.kill()
                 self.proc.wait()
         self.events_file.unlink(missing_ok=True)
+        shutil.rmtree(self.schedule.parent, ignore_errors=True)
 
 
 @pytest.fixture
 def celery_worker_factory(transactional_db, smtp_sink):
-    """Start real worker processes: `start(**extra_env)`; all are stopped afterwards.
+    """Start real worker processes: `start(beat=False, **extra_env)` (with `beat`, the
+    worker runs the periodic tasks too); all are stopped afterwards.
 
     The worker reads this process's test database, takes tasks from this
     process's queue on real Redis, and sends email to the SMTP sink.
     """
     workers = []
 
-    def start(**extra_env) -> WorkerProcess:
+    def start(beat: bool = False, **extra_env) -> WorkerProcess:
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": REDIS_URL,
-            "CELERY_TASK_DEFAULT_QUEUE": TEST_QUEUE,
+            **TEST_QUEUES,
             "EMAIL_URL": smtp_sink.url,
             "PYTHONUNBUFFERED": "1",
             **extra_env,
         }
-        worker = WorkerProcess(env)
+        worker = WorkerProcess(env, beat=beat)
         workers.append(worker)
         return worker.start()
 
@@ -179,10 +208,10 @@ def celery_eager(settings):
     """For unit tests only: tasks run in the test's own process when queued."""
     from shop.celery import app
 
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
+    settings.CELERY_TASK_ALWAYS_EAGER = settings.CELERY_TASK_EAGER_PROPAGATES = True
+    celery_conf(task_always_eager=True, task_eager_propagates=True)
     yield app
-    app.conf.task_always_eager = False
+    celery_conf(task_always_eager=False, task_eager_propagates=False)
 
 
 class RedisServer:
@@ -231,7 +260,7 @@ def broker(redis_server):
     from shop.celery import app
 
     def use(url: str) -> None:
-        app.conf.broker_url = url
+        celery_conf(broker_url=url)
         # The app keeps its connection pools: drop them, as after a fork.
         app._pool = None
         app.amqp._producer_pool = None

@@ -17,7 +17,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     """Requests and their outcomes. The log keeps no erased data: search it by
     typing the person's email address, which is matched by its one-way key."""
 
-    list_display = ["created", "kind", "status", "link_sent", "completed", "requested_by_staff"]
+    list_display = ["created", "kind", "status", "completed", "requested_by_staff"]
     list_filter = ["kind", "status"]
     search_fields = ["mailbox_key"]
     search_help_text = "Type the person's email address."

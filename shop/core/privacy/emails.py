@@ -1,34 +1,27 @@
-"""The one email the privacy app sends: a request's confirmation link."""
+"""The one email the privacy app sends: a request's confirmation link, built by the
+outbox when it is sent."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from shop.core.outbox.messages import absolute_url, kind, templated
 from shop.core.privacy.models import PrivacyRequest
-from shop.core.privacy.services import LINK_MAX_AGE
+from shop.core.privacy.services import LINK_MAX_AGE, link_token
+
+REQUEST_LINK = "privacy.request_link"
 
 
-def send_request_link(privacy_request: PrivacyRequest, *, token: str) -> None:
-    scheme = "http" if settings.DEBUG else "https"
-    path = reverse("privacy:confirm", kwargs={"token": token})
+@kind(REQUEST_LINK)
+def request_link(email):
+    privacy_request = PrivacyRequest.objects.filter(
+        pk=email.context["request"], status=PrivacyRequest.Status.REQUESTED
+    ).first()
+    if privacy_request is None or not privacy_request.email:  # done, erased or expired
+        return None
+    path = reverse("privacy:confirm", kwargs={"token": link_token(privacy_request)})
     context = {
         "kind": privacy_request.kind,
-        "link": f"{scheme}://{settings.SITE_DOMAIN}{path}",
-        "privacy_url": f"{scheme}://{settings.SITE_DOMAIN}{reverse('privacy:page')}",
+        "link": absolute_url(path),
+        "privacy_url": absolute_url(reverse("privacy:page")),
         "hours": int(LINK_MAX_AGE.total_seconds() // 3600),
-        "shop_name": settings.OSCAR_SHOP_NAME,
     }
-    subject = (
-        "Your copy of your data at SimplyJnJ: please confirm"
-        if privacy_request.kind == PrivacyRequest.Kind.EXPORT
-        else "Erasing your data at SimplyJnJ: please confirm"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/privacy_request.txt", context),
-        to=[privacy_request.email],
-    )
-    html = render_to_string("emails/privacy_request.html", context)
-    message.attach_alternative(html, "text/html")
-    message.send()
+    return templated("privacy_request", context, to=email.to)

@@ -1,11 +1,11 @@
 from django import forms
 
-from shop.core.mailbox import validate_mailbox
+from shop.core.mailbox import MailboxField
 from shop.core.privacy.models import PrivacyRequest
 
 
 class RequestForm(forms.Form):
-    email = forms.EmailField(
+    email = MailboxField(
         label="Your email address",
         max_length=254,
         error_messages={
@@ -14,7 +14,6 @@ class RequestForm(forms.Form):
             "max_length": "That address is too long: email addresses have at most 254 characters.",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        validators=[validate_mailbox],
     )
     kind = forms.ChoiceField(
         label="What would you like?",
@@ -23,7 +22,7 @@ class RequestForm(forms.Form):
             (PrivacyRequest.Kind.ERASE, "Erase everything you keep about me"),
         ],
         initial=PrivacyRequest.Kind.EXPORT,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
             "required": "Please choose a copy or erasure.",
             "invalid_choice": "Please choose a copy or erasure.",

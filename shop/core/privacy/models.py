@@ -33,7 +33,6 @@ class PrivacyRequest(models.Model):
         max_length=64, db_index=True, editable=False, help_text="A one-way key of the address."
     )
     created = models.DateTimeField(auto_now_add=True, db_index=True)
-    link_sent = models.DateTimeField(null=True, blank=True, editable=False)
     completed = models.DateTimeField(null=True, blank=True)
     requested_by_staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,

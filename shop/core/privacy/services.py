@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shop.core.mailbox import mailbox
+from shop.core.outbox import services as outbox
 from shop.core.privacy import registry
 from shop.core.privacy.identity import mailbox_key
 from shop.core.privacy.models import PrivacyRequest
@@ -42,13 +43,12 @@ class AlreadyErased(LinkError):
 def request_create(*, email: str, kind: str) -> PrivacyRequest:
     """Record a request and email its link once the transaction commits. The same
     whatever the address: the link tells the mailbox's owner what we keep, and nobody else."""
-    from shop.core.privacy import tasks
+    from shop.core.privacy.emails import REQUEST_LINK
 
     privacy_request = PrivacyRequest.objects.create(
         kind=kind, email=email, mailbox_key=mailbox_key(mailbox(email))
     )
-    # A broker outage leaves the link unsent: the periodic requeue sends it.
-    transaction.on_commit(lambda: tasks.send_request_link.delay(privacy_request.pk), robust=True)
+    outbox.enqueue(kind=REQUEST_LINK, to=email, context={"request": privacy_request.pk})
     return privacy_request
 
 
@@ -73,37 +73,6 @@ def read_link(token: str, *, lock: bool = False) -> PrivacyRequest:
     if not privacy_request.email:  # erased since, or cleared once its link expired
         raise LinkExpired
     return privacy_request
-
-
-@transaction.atomic
-def request_link_send(*, request_id: int) -> bool:
-    """Email a request's link, once. Returns whether an email went out."""
-    from shop.core.privacy.emails import send_request_link
-
-    privacy_request = PrivacyRequest.objects.select_for_update().get(pk=request_id)
-    if privacy_request.link_sent or not privacy_request.email:
-        return False
-    send_request_link(privacy_request, token=link_token(privacy_request))
-    privacy_request.link_sent = timezone.now()
-    privacy_request.save(update_fields=["link_sent"])
-    return True
-
-
-def links_requeue(*, older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Queue again the links that never went out (the broker was down)."""
-    from shop.core.privacy import tasks
-
-    now = timezone.now()
-    unsent = PrivacyRequest.objects.filter(
-        link_sent__isnull=True,
-        created__lte=now - older_than,
-        created__gte=now - LINK_MAX_AGE,
-        status=PrivacyRequest.Status.REQUESTED,
-    ).exclude(email="")
-    ids = list(unsent.values_list("pk", flat=True))
-    for pk in ids:
-        tasks.send_request_link.delay(pk)
-    return len(ids)
 
 
 @transaction.atomic

@@ -14,9 +14,10 @@ from oscar.apps.address.models import Country, UserAddress
 from oscar.test.factories import create_order
 
 from blog.models import Comment
-from newsletter.models import Consent, Delivery, Subscriber
+from newsletter.models import Consent, Subscriber
 from newsletter.services import welcome_voucher_create
 from shop.checkout.models import CardPayment
+from shop.core.outbox.models import Email
 from shop.order.models import BillingAddress, ShippingAddress
 from tests.blog.factories import CommentFactory, PostFactory
 
@@ -74,9 +75,10 @@ def make_person(first: str, last: str, *, domain: str = "gmail.com") -> Person:
     Consent.objects.create(
         subscriber=subscriber, text="Yes", version="1", ip_address="203.0.113.8", source="/"
     )
-    Delivery.objects.create(
-        subscriber=subscriber,
-        kind="coupon",
+    Email.objects.create(
+        kind="newsletter.coupon",
+        to=subscriber.email,
+        context={"subscriber": subscriber.pk},
         status="failed",
         last_error=f"550 <{first}.{last}@{domain}> mailbox full",
     )

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
@@ -9,6 +10,8 @@ from newsletter.models import Consent, Subscriber
 from shop.core.mailbox import mailbox
 from shop.core.privacy import services
 from shop.order.models import Order
+from tests.blog.conftest import comment_data
+from tests.blog.factories import PostFactory
 from tests.shop.core.privacy.conftest import long_ago
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -88,6 +91,37 @@ def test_erased_comments_read_anonymous_and_keep_their_thread(person, client):
     assert comment.replies.get().body == "Same here!"
     page = client.get(comment.post.get_absolute_url()).content.decode()
     assert "Anonymous" in page and "Quokka" not in page and "Same here!" in page
+
+
+def cached_copies(text: str) -> list[str]:
+    """The keys of the (in-memory) caches whose value holds `text`."""
+    return [
+        key
+        for cache in caches.all()
+        for key, value in getattr(cache, "_cache", {}).items()
+        if text.encode() in value
+    ]
+
+
+def test_erasing_leaves_no_copy_of_the_name_in_the_cached_thread(person, client):
+    url = person.comment.post.get_absolute_url()
+    assert "Quokka" in client.get(url).content.decode()
+    assert cached_copies("Quokka"), "the thread was not cached: this test tests nothing"
+
+    services.erase(mailbox(person.email))
+
+    assert "Quokka" not in client.get(url).content.decode()
+    assert cached_copies("Quokka") == []
+
+
+def test_a_held_comment_shown_to_its_writer_leaves_no_copy_in_the_cache(client, settings, db):
+    settings.BLOG_COMMENT_MIN_SECONDS = settings.PAGE_CACHE_SECONDS = 0
+    post = PostFactory()
+    data = comment_data(post, name="Zed Quokka", email="zed.quokka@gmail.com")
+    preview = client.get(client.post(post.get_absolute_url(), data).url).content.decode()
+    assert "Zed Quokka" in preview and "awaiting moderation" in preview
+
+    assert cached_copies("Quokka") == []
 
 
 def test_erasing_can_remove_the_comments_text(person):
