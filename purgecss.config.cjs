@@ -27,7 +27,7 @@ module.exports = {
     `${oscar}/static/oscar/js/bootstrap4-datetimepicker/tempusdominus-bootstrap-4.min.js`, // account: order list
     "{shop,blog,newsletter}/**/static/**/*.js",
   ],
-  skippedContentGlobs: [`${oscar}/templates/oscar/dashboard/**`],
+  skippedContentGlobs: [`${oscar}/templates/oscar/dashboard/**`, "templates/oscar/dashboard/**"],
   keyframes: true,
   safelist: {
     standard: [
