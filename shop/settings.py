@@ -362,6 +362,8 @@ if MEDIA_BUCKET:
 
 # Thumbnails: JPEG at a quality the eye cannot tell from sorl's default 95, at half the bytes.
 THUMBNAIL_QUALITY = 82
+# A picture missing from storage shows no picture; it does not fail the page.
+OSCAR_THUMBNAILER = "shop.core.thumbnails.Thumbnailer"
 
 OSCAR_SHOP_NAME = "SimplyJnJ"
 OSCAR_SHOP_TAGLINE = "Health products for a speedy recovery"
