@@ -23,9 +23,7 @@ def wants_json(request) -> bool:
 
 
 def message_page(request, message: str, status: int = 200):
-    # The newsletter's own answers: no signup box under them.
-    context = {"message": message, "newsletter_box_hidden": True}
-    return render(request, "newsletter/message.html", context, status=status)
+    return render(request, "newsletter/message.html", {"message": message}, status=status)
 
 
 def rate_limited(request, message: str):
@@ -35,8 +33,7 @@ def rate_limited(request, message: str):
 
 
 def signup_page(request, form: SignupForm, status: int = 200):
-    context = {"form": form, "newsletter_box_hidden": True}  # the page is the box
-    return render(request, "newsletter/signup.html", context, status=status)
+    return render(request, "newsletter/signup.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,8 +76,7 @@ def confirm(request, token: str):
         subscriber = services.subscriber_confirm(token=token)
     except tokens.TokenError as exc:
         return message_page(request, exc.message, status=exc.status)
-    context = {"subscriber": subscriber, "newsletter_box_hidden": True}
-    return render(request, "newsletter/subscriber_confirmed.html", context)
+    return render(request, "newsletter/subscriber_confirmed.html", {"subscriber": subscriber})
 
 
 @csrf_exempt  # RFC 8058: mail providers POST here without a session or a CSRF token

@@ -41,6 +41,29 @@ def test_the_box_can_be_included_anywhere_twice_and_costs_no_query(rf, django_as
         assert f'for="{field_id}"' in html, f"{field_id} has no label"
 
 
+def test_the_box_tag_shows_the_box_once_a_page(rf):
+    """An article shows the box in its body; the footer's box then stands back."""
+    page = Template('{% load newsletter_tags %}{% newsletter_box "article" %}{% newsletter_box %}')
+    html = page.render(RequestContext(rf.get("/blog/why-do-i-have-hip-pain-after-running/")))
+    assert html.count("Save 10% Off Our Products") == 1
+    assert "newsletter-signup--article" in html
+    assert "newsletter-signup--footer" not in html
+    # Each page is rendered with a context of its own: the next one shows the box again.
+    assert "newsletter-signup--footer" in Template(
+        "{% load newsletter_tags %}{% newsletter_box %}"
+    ).render(RequestContext(rf.get("/")))
+
+
+def test_the_newsletter_pages_offer_no_second_box(client):
+    pages = {
+        "the form": client.get(URL),
+        "the form with its error": client.post(URL, signup_data("box@example.com", consent="")),
+        "check your inbox": client.post(URL, signup_data("box@example.com")),
+    }
+    forms = {name: r.content.decode().count('name="consent"') for name, r in pages.items()}
+    assert forms == {"the form": 1, "the form with its error": 1, "check your inbox": 0}
+
+
 def test_signup_saves_a_pending_subscriber_with_consent_and_queues_the_confirm_email(
     client, django_capture_on_commit_callbacks, celery_eager, mailoutbox
 ):
