@@ -28,7 +28,7 @@ _SITE_PATH = re.compile(r"(\]\(\s*<?|^ {0,3}\[[^\]]+\]:\s*<?)(/(?!/))", re.MULTI
 
 class _AbsoluteLinks(Treeprocessor):
     """Links and images to a path on the site point at SITE_DOMAIN: a mail client has
-    no page to resolve "/catalogue/" against."""
+    no page to resolve "/catalogue/" against. Links take the site's colour inline."""
 
     def run(self, root):
         for element in root.iter():
@@ -36,6 +36,8 @@ class _AbsoluteLinks(Treeprocessor):
             target = element.get(attribute, "") if attribute else ""
             if target.startswith("/") and not target.startswith("//"):
                 element.set(attribute, absolute_url(target))
+            if element.tag == "a":
+                element.set("style", "color: #0b5f6c;")
 
 
 class _AbsoluteLinksExtension(markdown.Extension):

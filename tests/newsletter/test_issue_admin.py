@@ -26,7 +26,8 @@ def test_the_change_page_links_the_preview_which_shows_the_email_as_a_reader_get
     assert "each of the 2 confirmed subscribers" in html
     assert escape(issue.subject) in html and "SimplyJnJ &lt;hello@simplyjnj.com&gt;" in html
     # The HTML part, whole and in the layout, in a sandboxed frame; the text part below.
-    assert escape('<a href="https://shop.example.com/catalogue/">wrap</a>') in html
+    link = '<a href="https://shop.example.com/catalogue/" style="color: #0b5f6c;">wrap</a>'
+    assert escape(link) in html
     assert escape("<strong>Ice for 15 minutes.</strong>") in html
     assert escape("You get this email because admin@example.com signed up") in html
     assert "[wrap](https://shop.example.com/catalogue/)" in html
