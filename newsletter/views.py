@@ -10,9 +10,11 @@ from newsletter.forms import SignupForm
 from shop.core.client import client_address
 from shop.core.ratelimit import client_limited
 
+# The one answer for a new, pending, confirmed, unsubscribed or disposable address: true
+# for each (what the address gets, a confirm link or its code's news, is in the email).
 CHECK_INBOX = (
-    "Check your inbox to confirm. We have sent you an email: click the link in it to "
-    "confirm your subscription and get your 10%-off code."
+    "Check your inbox: we have sent you an email that says what comes next "
+    "(for a new subscription, a link to confirm it)."
 )
 # Where a welcome code waits until the shopper has something in the basket.
 PENDING_CODE_SESSION_KEY = "newsletter_pending_code"

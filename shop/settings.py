@@ -211,6 +211,9 @@ if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SimplyJnJ <hello@simplyjnj.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# The shop's postal address, in the footer of every email (the law in many places asks
+# commercial email for one); empty: the footer gives the contact address and page only.
+SHOP_POSTAL_ADDRESS = env.str("SHOP_POSTAL_ADDRESS", default="")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # The outbox (shop/core/outbox): every email is a row, sent by a worker.
