@@ -15,6 +15,7 @@ from oscar.core.compat import get_user_model
 
 from shop.core.privacy import services as privacy
 from shop.core.ratelimit import client_limited
+from shop.customer.forms import UserAddressForm
 from shop.customer.mixins import activation_tokens
 
 User = get_user_model()
@@ -118,3 +119,11 @@ class ProfileDeleteView(views.ProfileDeleteView):
             _("Your profile and the data tied to your email address are deleted."),
         )
         return redirect(self.get_success_url())
+
+
+class AddressCreateView(views.AddressCreateView):
+    form_class = UserAddressForm
+
+
+class AddressUpdateView(views.AddressUpdateView):
+    form_class = UserAddressForm
