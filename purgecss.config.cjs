@@ -15,7 +15,7 @@ module.exports = {
     `${oscar}/templates/flatpages/**/*.html`,
     // Python that puts classes on form widgets and in tag output.
     "{shop,blog,newsletter}/**/{forms,widgets}.py",
-    "{shop,blog,newsletter}/templatetags/*.py",
+    "{shop,blog,newsletter}/**/templatetags/*.py",
     `${oscar}/forms/**/*.py`,
     `${oscar}/templatetags/**/*.py`,
     `${oscar}/apps/*/forms.py`,

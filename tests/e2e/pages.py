@@ -195,7 +195,7 @@ def subscriber(page, checkout):
     form.get_by_label("Your email address").fill("reader@example.com")
     form.get_by_role("checkbox").check()
     form.get_by_role("button", name="Sign up").click()
-    form.get_by_text("Check your inbox to confirm").wait_for()
+    form.get_by_text("Check your inbox").wait_for()
     yield "newsletter-signup-answer"
     pk = Subscriber.objects.get().pk
     page.goto(reverse("newsletter:confirm", kwargs={"token": tokens.confirm_token(pk)}))

@@ -119,7 +119,7 @@ def test_the_comment_form_and_signup_box_work_with_the_keyboard_alone(page, sett
     page.keyboard.press("Space")
     tab_to(page, box.get_by_role("button", name="Sign up"))
     page.keyboard.press("Enter")
-    box.get_by_text("Check your inbox to confirm").wait_for()
+    box.get_by_text("Check your inbox").wait_for()
 
     form = page.locator("#respond")
     tab_to(page, form.get_by_role("textbox", name="Comment"), limit=60)
