@@ -67,11 +67,25 @@
         }
     });
 
-    // Oscar's bulk actions put a "select all" checkbox in the first column's header
-    // (after this script, when the page has loaded): it gets a name.
+    // When the page has loaded (after this script), Oscar's start-up code has put a
+    // "select all" checkbox in the first column's header, and made searchable
+    // selects (Select2) whose box is named by the value chosen, so nothing when
+    // empty: the checkbox gets a name, and each box its select's label.
     document.addEventListener("DOMContentLoaded", function () {
         document.querySelectorAll("input[name='select_all']").forEach(function (box) {
             box.setAttribute("aria-label", box.getAttribute("aria-label") || "Select all");
+        });
+        document.querySelectorAll("select.select2-hidden-accessible").forEach(function (select) {
+            var label = select.labels && select.labels[0];
+            var next = select.nextElementSibling;
+            if (!label || !next) {
+                return;
+            }
+            label.id = label.id || select.id + "_label";
+            // The box, and the read-only text inside it that shows the value.
+            next.querySelectorAll("[role='combobox'], [role='textbox']").forEach(function (box) {
+                box.setAttribute("aria-labelledby", label.id);
+            });
         });
     });
 })();
