@@ -83,18 +83,7 @@ def report(failing) -> str:
     return "\n".join(f"{key}:\n  " + "\n  ".join(found) for key, found in failing.items())
 
 
-# Oscar's dashboard templates do not pass yet (landmarks, headings, labels, tables
-# wider than a phone): strict, so the test says when they do.
-DASHBOARD_NOT_YET = pytest.mark.xfail(strict=True, reason="Oscar's dashboard markup")
-
-
-@pytest.mark.parametrize(
-    "walk",
-    [
-        pytest.param(walk, id=name, marks=[DASHBOARD_NOT_YET] if name == "staff" else [])
-        for name, walk in WALKS.items()
-    ],
-)
+@pytest.mark.parametrize("walk", WALKS.values(), ids=WALKS.keys())
 def test_every_page_passes_the_page_checks(browser, live_server, checkout, screenshots, walk):
     failing = check_pages(browser, live_server.url, lambda page: walk(page, checkout), screenshots)
     assert not failing, report(failing)

@@ -103,6 +103,8 @@ KINDS = {
     "customer.activate": lambda wrap: _activate(),
     "customer.already_registered": lambda wrap: ({}, "jo@example.com"),
     "customer.password_reset": lambda wrap: ({"user": _user(active=True).pk}, "jo@example.com"),
+    "customer.password_changed": lambda wrap: ({}, "jo@example.com"),
+    "customer.email_changed": lambda wrap: ({"new_email": "jo.new@example.com"}, "jo@example.com"),
     "newsletter.confirm": lambda wrap: _newsletter("pending"),
     "newsletter.coupon": lambda wrap: _newsletter("confirmed", with_code=True),
     "newsletter.already_subscribed": lambda wrap: _newsletter("confirmed", with_code=True),
