@@ -9,22 +9,31 @@ fixtures). Within a share, pytest-django's order holds: tests in a transaction
 first, then tests that commit (whose tables are emptied after them), then tests
 without the database. Without xdist, the long tests run first in that order.
 
-The weights are rough seconds on a loaded 2-core machine (`--durations`); they
-only need to tell long from short.
+The weights are seconds measured (`--durations`) in a loaded `make test` on the
+2-core machine; they only need to tell long from short. A test not listed
+counts by what it starts.
 """
 
 import pytest
 
 # Tests measured as the longest, by node id prefix.
 LONG = {
-    "tests/e2e/test_page_quality.py::test_every_page": 70,
-    "tests/e2e/test_page_quality.py::test_catalogue_footer": 35,
-    "tests/shop/test_concurrency.py::test_twenty_shoppers_with_one": 45,
+    "tests/e2e/test_page_quality.py::test_every_page_passes_the_page_checks[shopper]": 115,
+    "tests/e2e/test_page_quality.py::test_every_page_passes_the_page_checks[customer]": 95,
+    "tests/e2e/test_page_quality.py::test_every_page_passes_the_page_checks[staff]": 75,
+    "tests/e2e/test_page_quality.py::test_every_page_passes_the_page_checks[subscriber]": 55,
+    "tests/e2e/test_page_quality.py": 20,
+    "tests/shop/test_concurrency.py::test_twenty_shoppers_with_one": 110,
     "tests/shop/test_concurrency.py::test_twenty_shoppers_and_five": 35,
-    "tests/newsletter/test_with_a_worker.py::test_a_newsletter_reaches": 45,
-    "tests/blog/test_hostile_input.py": 40,
+    "tests/newsletter/test_with_a_worker.py::test_a_newsletter_reaches": 80,
+    "tests/blog/test_hostile_input.py": 50,
     "tests/reliability/test_email_faults.py::test_a_worker_holding": 20,
-    "tests/shop/test_queries.py::test_product_and_basket": 15,
+    "tests/security/test_login_lockout.py::test_forty_wrong_passwords": 15,
+    "tests/shop/core/test_email_kinds.py::test_spamassassin": 15,
+    "tests/shop/test_words.py::test_oscars_own_messages": 13,
+    "tests/reliability/test_cache_outage.py::test_with_the_cache_down_pages": 12,
+    "tests/shop/test_settings.py::test_production_settings_pass": 11,
+    "tests/shop/test_security_headers.py::test_production_serves": 10,
 }
 # Otherwise, what a test starts tells roughly how long it takes.
 BY_FIXTURE = {
