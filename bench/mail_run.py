@@ -25,8 +25,8 @@ def load_average() -> list[float]:
 
 
 class Workers:
-    """The Procfile's `worker` (default and mail queues, two processes) and `bulk`
-    (the bulk queue, one process), started from `python` with `env`."""
+    """The Procfile's `worker` (default and mail queues) and `bulk` (the bulk queue),
+    two processes each, started from `python` with `env`."""
 
     def __init__(self, env: dict, *, log: Path, python: str):
         self.env, self.log, self.python = env, log, python
@@ -42,7 +42,8 @@ class Workers:
         """A fresh bulk worker, so its peak memory is the next send's."""
         if self.bulk:
             self.bulk.stop()
-        self.bulk = self._start([settings.OUTBOX_BULK_QUEUE], concurrency=1)
+        concurrency = int(self.env.get("BULK_CONCURRENCY", "2"))
+        self.bulk = self._start([settings.OUTBOX_BULK_QUEUE], concurrency=concurrency)
 
     def _start(self, queues: list[str], *, concurrency: int) -> CeleryWorker:
         worker = CeleryWorker(

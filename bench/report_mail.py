@@ -103,7 +103,7 @@ def mail_section(r: dict) -> list[str]:
         "",
         "The workers run as the `Procfile` starts them, with the production dependencies "
         "only: `worker` (the default and `mail` queues, prefork, 2 processes) sends "
-        "transactional mail one task per email, `bulk` (the `bulk` queue, 1 process) sends "
+        "transactional mail one task per email, `bulk` (the `bulk` queue, 2 processes) sends "
         "newsletters in batches of 500 per SMTP connection, building each reader's message "
         "whole. Both send to an aiosmtpd sink in the benchmark's process, on Redis and "
         "PostgreSQL. Every figure was measured in each of "

@@ -44,6 +44,7 @@ MAIL = os.environ.get("BENCH_MAIL", "1") != "0"
 PAGES = os.environ.get("BENCH_PAGES", "1") != "0"
 
 REDIS = "redis://127.0.0.1:6379"
+RUN_ID = uuid.uuid4().hex[:8]
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "shop.settings",
@@ -61,7 +62,10 @@ ENV = {
     "CACHE_URL": f"{REDIS}/{REDIS_DBS[0]}",
     "CELERY_BROKER_URL": f"{REDIS}/{REDIS_DBS[1]}",
     "PAGE_CACHE_URL": f"{REDIS}/{REDIS_DBS[2]}",
-    "CELERY_TASK_DEFAULT_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
+    # Queues of this run's own, should another run share the broker's database.
+    "CELERY_TASK_DEFAULT_QUEUE": f"bench-{RUN_ID}",
+    "OUTBOX_MAIL_QUEUE": f"bench-{RUN_ID}-mail",
+    "OUTBOX_BULK_QUEUE": f"bench-{RUN_ID}-bulk",
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
     "PYTHONWARNINGS": "ignore",
