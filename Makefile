@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_WORKERS ?= 2
 port_open = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run cluster test test-cluster lint bench lighthouse storefront-css clean
+.PHONY: install run cluster test test-cluster lint messages screenshots bench lighthouse storefront-css clean
 
 install: $(VENV)/.installed
 
@@ -72,6 +72,19 @@ test: lint node_modules/.installed
 test-cluster: install /usr/sbin/nginx
 	@$(test_services); \
 	$(BIN)/pytest -n 0 -m cluster $(PYTEST_ARGS)
+
+# The shop's words for Oscar's messages (Cart, Coupon): locale/en/LC_MESSAGES/django.po
+# compiled to the .mo committed beside it (Babel, no gettext needed); `make test` checks it is current.
+messages: install
+	$(BIN)/pybabel compile -d locale -D django --statistics
+
+# Every page the page checks visit (tests/e2e/pages.py), at 375 and 1280 px, as PNGs
+# in artifacts/screenshots/ to look at.
+screenshots: install node_modules/.installed
+	@$(test_services); \
+	$(BIN)/pytest tests/e2e/test_page_quality.py -k every_page -n $(TEST_WORKERS) \
+		--screenshots artifacts/screenshots $(PYTEST_ARGS)
+	@echo "Screenshots: artifacts/screenshots/"
 
 # The benchmark serves the site (gunicorn, the Celery worker) from a virtualenv with
 # the production dependencies only, as a deploy would; the dev tools drive it.

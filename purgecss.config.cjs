@@ -15,7 +15,7 @@ module.exports = {
     `${oscar}/templates/flatpages/**/*.html`,
     // Python that puts classes on form widgets and in tag output.
     "{shop,blog,newsletter}/**/{forms,widgets}.py",
-    "{shop,blog,newsletter}/templatetags/*.py",
+    "{shop,blog,newsletter}/**/templatetags/*.py",
     `${oscar}/forms/**/*.py`,
     `${oscar}/templatetags/**/*.py`,
     `${oscar}/apps/*/forms.py`,
@@ -27,7 +27,7 @@ module.exports = {
     `${oscar}/static/oscar/js/bootstrap4-datetimepicker/tempusdominus-bootstrap-4.min.js`, // account: order list
     "{shop,blog,newsletter}/**/static/**/*.js",
   ],
-  skippedContentGlobs: [`${oscar}/templates/oscar/dashboard/**`],
+  skippedContentGlobs: [`${oscar}/templates/oscar/dashboard/**`, "templates/oscar/dashboard/**"],
   keyframes: true,
   safelist: {
     standard: [

@@ -1,7 +1,7 @@
 """The pages measured over HTTP, each for two visitors:
 
 - cookieless: a first visit, no cookie at all. Home, the advice index, the article
-  and the product page come from the page cache (shop/pagecache.py), a copy at most
+  and the product page come from the page cache (shop/core/pagecache.py), a copy at most
   a second old; the basket page, private to its visitor, is rendered (empty).
 - shopper: a visitor with a session (a guest checkout started) and the wrap in the
   basket. The page cache passes such a visitor by, so every page is rendered, with

@@ -5,7 +5,7 @@ VISITORS = {
     "cookieless": (
         "**Cookieless** is a first visit without any cookie. Home, the advice index, the "
         "article and the product page are then served from the page cache "
-        "(`shop/pagecache.py`): a copy at most a second old with its per-response tokens "
+        "(`shop/core/pagecache.py`): a copy at most a second old with its per-response tokens "
         "filled in, not a render. The basket page has no cached copy: it is rendered, empty."
     ),
     "shopper": (

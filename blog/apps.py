@@ -9,7 +9,7 @@ class BlogConfig(AppConfig):
         from blog import caching  # noqa: F401  (connects the cache invalidation receivers)
         from blog.antispam import issue_form_token
         from blog.privacy import register_keeper
-        from shop.pagecache import register_placeholder
+        from shop.core.pagecache import register_placeholder
 
         # The article page is cached whole; each response gets its own comment form token.
         register_placeholder(

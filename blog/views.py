@@ -60,8 +60,6 @@ def post_detail(request, slug):
         "form": form,
         "rate_limited": rate_limited,
         "replying_to": _replying_to(form, comments),
-        # The article shows the newsletter box in its body; the footer need not repeat it.
-        "newsletter_box_hidden": True,
     }
     return render(request, "blog/post_detail.html", context, status=status)
 

@@ -29,6 +29,15 @@ class Subscriber(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
+    class Coupon(models.TextChoices):
+        """Where the subscriber's one welcome code stands."""
+
+        TO_ISSUE = "to_issue", "Issued when they confirm"
+        NONE = "none", "None (a disposable address)"
+        UNUSED = "unused", "Unused"
+        USED = "used", "Used"
+        EXPIRED = "expired", "Expired or revoked, unused"
+
     email = models.EmailField("email as given", max_length=254)
     email_normalised = models.CharField(max_length=254, unique=True, editable=False)
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
@@ -60,6 +69,17 @@ class Subscriber(models.Model):
     def may_have_coupon(self) -> bool:
         """Throwaway mailboxes get the newsletter but never a coupon."""
         return not is_disposable(self.email_normalised)
+
+    @property
+    def coupon_state(self) -> "Subscriber.Coupon":
+        voucher = self.voucher
+        if voucher is None:
+            return self.Coupon.TO_ISSUE if self.may_have_coupon else self.Coupon.NONE
+        if voucher.num_orders:
+            return self.Coupon.USED
+        if voucher.end_datetime <= timezone.now():
+            return self.Coupon.EXPIRED
+        return self.Coupon.UNUSED
 
     def confirm(self) -> None:
         self.status = self.Status.CONFIRMED

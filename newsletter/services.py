@@ -26,7 +26,7 @@ WELCOME_RANGE_NAME = "Newsletter welcome: all products"
 WELCOME_VOUCHER_DAYS = 30
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: a code read aloud or retyped survives.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-# A confirm or coupon email is sent again on a new signup at most this often per hour.
+# A confirm or "already subscribed" email is sent on a new signup at most this often per hour.
 RESENDS_PER_HOUR = 3
 
 
@@ -72,12 +72,10 @@ def subscriber_signup(*, email: str, ip_address: str | None, source: str) -> Sub
         subscriber.resubscribe()
         subscriber.save(update_fields=["status"])
 
-    if subscriber.status == Subscriber.Status.PENDING:
-        kind = emails.CONFIRM
-    elif subscriber.voucher_id and subscriber.voucher.is_active():
-        kind = emails.COUPON  # the same code again, never a second voucher
-    else:
-        return subscriber
+    # A confirmed subscriber hears they are subscribed, with their code if it is still
+    # good and what became of it if not: never a second code.
+    pending = subscriber.status == Subscriber.Status.PENDING
+    kind = emails.CONFIRM if pending else emails.ALREADY_SUBSCRIBED
     if sent_recently(subscriber, kind) < RESENDS_PER_HOUR:
         email_queue(subscriber=subscriber, kind=kind)
     return subscriber
@@ -85,18 +83,20 @@ def subscriber_signup(*, email: str, ip_address: str | None, source: str) -> Sub
 
 @transaction.atomic
 def subscriber_confirm(*, token: str) -> Subscriber:
-    """Confirm the address; the first confirmation also issues the welcome voucher."""
+    """Confirm the address; the first confirmation also issues the welcome voucher,
+    a later one sends it again while it is unused."""
     subscriber = _subscriber_from(tokens.read_confirm_token(token))
     if subscriber.status == Subscriber.Status.CONFIRMED:
         raise AlreadyConfirmed
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         raise NotPending
     subscriber.confirm()
-    issue_coupon = subscriber.voucher_id is None and subscriber.may_have_coupon
-    if issue_coupon:
+    if subscriber.coupon_state == Subscriber.Coupon.TO_ISSUE:
         subscriber.voucher = welcome_voucher_create()
     subscriber.save()
-    if issue_coupon:
+    # A new code, or the unused one from before they unsubscribed; a used or expired
+    # one is not sent again (the confirm email and page say so).
+    if subscriber.coupon_state == Subscriber.Coupon.UNUSED:
         email_queue(subscriber=subscriber, kind=emails.COUPON)
     return subscriber
 
@@ -214,3 +214,10 @@ def issue_send(*, issue_id: int) -> bool:
         )
     )
     return True
+
+
+@transaction.atomic
+def issue_send_test(*, issue_id: int, to: str) -> Email:
+    """The issue to one staff member, as a reader gets it and marked "[Test]"; it
+    does not count as sent."""
+    return outbox.enqueue(kind=emails.ISSUE_TEST, to=to, context={"issue": issue_id})

@@ -10,9 +10,11 @@ from newsletter.forms import SignupForm
 from shop.core.client import client_address
 from shop.core.ratelimit import client_limited
 
+# The one answer for a new, pending, confirmed, unsubscribed or disposable address: true
+# for each (what the address gets, a confirm link or its code's news, is in the email).
 CHECK_INBOX = (
-    "Check your inbox to confirm. We have sent you an email: click the link in it to "
-    "confirm your subscription and get your 10%-off code."
+    "Check your inbox: we have sent you an email that says what comes next "
+    "(for a new subscription, a link to confirm it)."
 )
 # Where a welcome code waits until the shopper has something in the basket.
 PENDING_CODE_SESSION_KEY = "newsletter_pending_code"
@@ -23,9 +25,7 @@ def wants_json(request) -> bool:
 
 
 def message_page(request, message: str, status: int = 200):
-    # The newsletter's own answers: no signup box under them.
-    context = {"message": message, "newsletter_box_hidden": True}
-    return render(request, "newsletter/message.html", context, status=status)
+    return render(request, "newsletter/message.html", {"message": message}, status=status)
 
 
 def rate_limited(request, message: str):
@@ -35,8 +35,7 @@ def rate_limited(request, message: str):
 
 
 def signup_page(request, form: SignupForm, status: int = 200):
-    context = {"form": form, "newsletter_box_hidden": True}  # the page is the box
-    return render(request, "newsletter/signup.html", context, status=status)
+    return render(request, "newsletter/signup.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,8 +78,7 @@ def confirm(request, token: str):
         subscriber = services.subscriber_confirm(token=token)
     except tokens.TokenError as exc:
         return message_page(request, exc.message, status=exc.status)
-    context = {"subscriber": subscriber, "newsletter_box_hidden": True}
-    return render(request, "newsletter/subscriber_confirmed.html", context)
+    return render(request, "newsletter/subscriber_confirmed.html", {"subscriber": subscriber})
 
 
 @csrf_exempt  # RFC 8058: mail providers POST here without a session or a CSRF token
@@ -114,7 +112,7 @@ class VoucherApplyView(VoucherAddView):
             messages.info(
                 request,
                 f"Your code {form.cleaned_data['code']} will be applied when you add a "
-                "product to your basket.",
+                "product to your cart.",
             )
             return redirect("catalogue:index")
         self.form_valid(form)

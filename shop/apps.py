@@ -7,14 +7,10 @@ class ShopConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.middleware.csrf import get_token
 
         from shop.core.accounts import clear_failures_on_login
-        from shop.pagecache import register_placeholder
 
         user_logged_in.connect(clear_failures_on_login, dispatch_uid="shop.clear_login_failures")
-        register_placeholder("csrf_token", get_token)
-        register_placeholder("csp_nonce", lambda request: str(request.csp_nonce))
 
         # Orders first: they find a person's orders through the account erased next.
         from shop.customer.privacy import register_keeper as register_accounts

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "axes",
     # Ours.
     "shop",
+    "shop.core.apps.CoreConfig",
     "shop.core.outbox.apps.OutboxConfig",
     "blog",
     "newsletter",
@@ -126,8 +127,8 @@ MIDDLEWARE = [
     "shop.core.middleware.PrivatePagesMiddleware",
     # Answers a sign-in refused by the lockout (django-axes).
     "axes.middleware.AxesMiddleware",
-    # Last, so a cached page skips only URL resolution and the view (see shop/pagecache.py).
-    "shop.pagecache.AnonymousPageCacheMiddleware",
+    # Last, so a cached page skips only URL resolution and the view (see shop/core/pagecache.py).
+    "shop.core.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -156,7 +157,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
-                "shop.pagecache.csrf_token_context",
+                "shop.core.pagecache.csrf_token_context",
             ],
         },
     },
@@ -184,7 +185,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A Redis cache outage degrades the site, it does not break it (shop.config.cache_config).
 CACHES = {
     "default": cache_config(env.str("CACHE_URL", default="locmemcache://")),
-    # Whole pages for a second (shop/pagecache.py): each process's own memory is
+    # Whole pages for a second (shop/core/pagecache.py): each process's own memory is
     # enough, and kept apart from the default cache's rate limits and used tokens.
     "pages": cache_config(env.str("PAGE_CACHE_URL", default="locmemcache://pages")),
 }
@@ -210,6 +211,9 @@ if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SimplyJnJ <hello@simplyjnj.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# The shop's postal address, in the footer of every email (the law in many places asks
+# commercial email for one); empty: the footer gives the contact address and page only.
+SHOP_POSTAL_ADDRESS = env.str("SHOP_POSTAL_ADDRESS", default="")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # The outbox (shop/core/outbox): every email is a row, sent by a worker.
@@ -321,6 +325,8 @@ LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en-us", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The shop's words where Oscar's differ: Cart for basket, Coupon for voucher (make messages).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -360,6 +366,8 @@ if MEDIA_BUCKET:
 
 # Thumbnails: JPEG at a quality the eye cannot tell from sorl's default 95, at half the bytes.
 THUMBNAIL_QUALITY = 82
+# A picture missing from storage shows no picture; it does not fail the page.
+OSCAR_THUMBNAILER = "shop.core.thumbnails.Thumbnailer"
 
 OSCAR_SHOP_NAME = "SimplyJnJ"
 OSCAR_SHOP_TAGLINE = "Health products for a speedy recovery"
@@ -379,7 +387,7 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
 }
 
-# --- Page cache (shop/pagecache.py) -----------------------------------------
+# --- Page cache (shop/core/pagecache.py) -----------------------------------------
 
 # Pages for visitors without a session or basket are served from the cache for at
 # most this long (seconds), so a change shows within it; 0 turns the cache off.
@@ -395,7 +403,7 @@ PAGE_CACHE_VIEWS = {
 # Cookies no cached page depends on: any other cookie makes the request pass by the cache.
 PAGE_CACHE_IGNORED_COOKIES = ["csrftoken", "comment_author", "comments_written"]
 # What a cached page fills in per response is registered by the app that owns it
-# (shop.pagecache.register_placeholder).
+# (shop.core.pagecache.register_placeholder).
 
 # The header's basket is cached under a key of its lines, prices and vouchers; offers
 # have no time of change, so a new or edited offer shows there within this many seconds

@@ -2,7 +2,8 @@
 process, an SMTP sink, localstripe, Chromium), the markers that say a test needs
 them, and the one product the shop sells.
 
-A test marked `postgres`, `redis`, `chromium`, `cluster`, `pagechecks` or `purgecss` skips
+A test marked `postgres`, `redis`, `chromium`, `cluster`, `pagechecks`, `purgecss` or
+`spamassassin` skips
 with the reason when that part is missing, and fails instead when the CI
 variable is set.
 
@@ -45,6 +46,7 @@ pytest_plugins = [
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 NGINX = "/usr/sbin/nginx"
+SPAMASSASSIN = "/usr/bin/spamassassin"
 
 # Hypothesis: the "ci" profile is what CI and `make test` run: 50 examples a test, and
 # no deadline (a loaded machine is slower, not wrong). HYPOTHESIS_PROFILE=dev runs 5
@@ -60,6 +62,14 @@ settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        help="the page checks also save each page at each width as a PNG in DIR (make screenshots)",
+    )
+
+
 def _missing_part(item) -> str | None:
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://... (make test does if it answers)"
@@ -69,6 +79,8 @@ def _missing_part(item) -> str | None:
         return f"needs Debian's nginx at {NGINX}: apt-get install nginx (make test-cluster does)"
     if item.get_closest_marker("chromium") and not Path(CHROMIUM).exists():
         return f"needs Chromium at {CHROMIUM}: apt-get install chromium"
+    if item.get_closest_marker("spamassassin") and not Path(SPAMASSASSIN).exists():
+        return f"needs SpamAssassin at {SPAMASSASSIN}: apt-get install spamassassin"
     if item.get_closest_marker("pagechecks"):
         from tests.pagechecks import missing
 

@@ -8,7 +8,7 @@ from django.views.generic import ListView
 from oscar.apps.catalogue import views
 
 from shop.catalogue.models import Category, Product
-from shop.pagecache import rendering_for_cache
+from shop.core.pagecache import rendering_for_cache
 
 
 class ProductDetailView(views.ProductDetailView):

@@ -7,9 +7,9 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def ready(self):
         super().ready()
-        from shop.checkout import views, webhooks
+        from shop.checkout import authentication, webhooks
 
-        self.payment_authentication_view = views.PaymentAuthenticationView
+        self.payment_authentication_view = authentication.PaymentAuthenticationView
         self.stripe_webhook_view = webhooks.stripe_webhook
 
     def get_urls(self):

@@ -17,5 +17,10 @@ def order_confirmation(email):
         "customer:anon-order",
         kwargs={"order_number": order.number, "hash": order.verification_hash()},
     )
-    context = {"order": order, "lines": order.lines.all(), "status_url": absolute_url(status_path)}
+    context = {
+        "order": order,
+        "lines": order.lines.all(),
+        "discounts": order.basket_discounts,  # offers and coupons, as Oscar recorded them
+        "status_url": absolute_url(status_path),
+    }
     return templated("checkout_order_confirmation", context, to=email.to)

@@ -17,15 +17,13 @@ used up, totals differ) the charge is refunded. If anything else fails after the
 charge (a fault, a bug), the CardPayment stays pending and
 `settle_unsettled_payments` (a periodic task), the webhook or the shopper's next
 request finishes it. Nothing acts on what a browser or a
-webhook body says: each step asks Stripe.
+webhook body says: each step asks Stripe (the calls are in payments.py).
 """
 
 import logging
 from datetime import timedelta
 from decimal import Decimal
 
-import stripe
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -39,6 +37,15 @@ from oscar.apps.payment.models import Source, SourceType
 
 from shop.checkout.emails import ORDER_CONFIRMATION
 from shop.checkout.models import CardPayment
+from shop.checkout.payments import (
+    AuthenticationRequired,
+    PaymentFailed,
+    PaymentPending,
+    charged_intent,
+    create_intent,
+    minor_units,
+    refund,
+)
 from shop.core.outbox import services as outbox
 from shop.order.models import Order, ShippingAddress
 from shop.order.utils import OrderCreator
@@ -50,73 +57,8 @@ PAID = "Paid"
 SOURCE_TYPE = "Card (Stripe)"
 
 
-class PaymentFailed(Exception):
-    """The card was not charged; the message is meant for the shopper."""
-
-
 class OrderNotPlaced(Exception):
     """The card was charged but the order could not be placed: the charge was refunded."""
-
-
-class AuthenticationRequired(Exception):
-    """The bank asks the shopper to confirm the payment (3-D Secure) first."""
-
-    def __init__(self, intent):
-        super().__init__(intent.id)
-        self.intent = intent
-
-
-class PaymentPending(Exception):
-    """The card may have been charged but the order is not placed yet: it will be
-    (the CardPayment stays pending until then)."""
-
-
-def stripe_client() -> stripe.StripeClient:
-    # STRIPE_API_BASE points at localstripe in development and tests; empty means Stripe.
-    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
-    return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=2
-    )
-
-
-def minor_units(amount: Decimal) -> int:
-    """Stripe counts cents: Decimal("34.00") -> 3400."""
-    return int((amount * 100).to_integral_exact())
-
-
-def create_setup_intent(*, basket_id: int):
-    """A SetupIntent for Stripe.js to turn a card into a PaymentMethod."""
-    return stripe_client().v1.setup_intents.create(
-        params={"payment_method_types": ["card"], "metadata": {"basket": str(basket_id)}}
-    )
-
-
-def check_payment_method(*, payment_method_id: str, setup_intent_ids: list[str]) -> None:
-    """Raise PaymentFailed unless the PaymentMethod was set up through one of these
-    SetupIntents (this checkout's own): another shopper's card is never charged."""
-    client = stripe_client()
-    for intent_id in setup_intent_ids:
-        try:
-            intent = client.v1.setup_intents.retrieve(intent_id)
-        except stripe.InvalidRequestError:
-            continue
-        if intent.status == "succeeded" and intent.payment_method == payment_method_id:
-            return
-    logger.warning("A PaymentMethod not set up in this checkout was refused: %s", payment_method_id)
-    raise PaymentFailed(_("We could not use that card. Please enter your card details again."))
-
-
-def card_label(payment_method_id: str) -> str:
-    """How the shopper knows the card: "Visa card ending 4242"; "" if Stripe cannot say."""
-    try:
-        card = stripe_client().v1.payment_methods.retrieve(payment_method_id).card
-        return _("%(brand)s card ending %(last4)s") % {
-            "brand": str(card.brand).replace("_", " ").title(),
-            "last4": card.last4,
-        }
-    except (stripe.StripeError, AttributeError):
-        logger.warning("No card details for PaymentMethod %s", payment_method_id)
-        return ""
 
 
 def checkout_details(submission: dict, guest_email: str | None, card_label: str = "") -> dict:
@@ -162,25 +104,13 @@ def start_payment(
         if payment is None:
             raise PaymentFailed(_("This cart is no longer open. Please try again."))
         return payment
-    try:
-        intent = stripe_client().v1.payment_intents.create(
-            params={
-                "amount": minor_units(total),
-                "currency": currency.lower(),
-                "payment_method": payment_method_id,
-                "metadata": {"order_number": order_number, "basket": str(basket.pk)},
-            },
-        )
-    except stripe.InvalidRequestError as exc:
-        logger.warning("Order #%s: Stripe refused the payment: %s", order_number, exc)
-        raise PaymentFailed(
-            _("We could not use that card. Please enter your card details again.")
-        ) from exc
-    except stripe.StripeError as exc:
-        logger.error("Order #%s: Stripe error: %s", order_number, exc)
-        raise PaymentFailed(
-            _("The card payment service did not answer. No payment was taken; please try again.")
-        ) from exc
+    intent = create_intent(
+        basket_id=basket.pk,
+        order_number=order_number,
+        total=total,
+        currency=currency,
+        payment_method_id=payment_method_id,
+    )
     basket.freeze()
     return CardPayment.objects.create(
         basket=basket,
@@ -191,10 +121,6 @@ def start_payment(
         currency=currency,
         checkout=checkout,
     )
-
-
-def retrieve_intent(intent_id: str):
-    return stripe_client().v1.payment_intents.retrieve(intent_id)
 
 
 def settle_payment(*, payment_id: int, confirm: bool = False) -> Order:
@@ -214,7 +140,7 @@ def settle_payment(*, payment_id: int, confirm: bool = False) -> Order:
                 raise PaymentFailed(_("Your card has not been charged. Please try again."))
             if payment.status == CardPayment.Status.REFUNDED:
                 raise OrderNotPlaced(_("Your payment has been refunded in full."))
-            intent = _charged_intent(payment, confirm=confirm)
+            intent = charged_intent(payment, confirm=confirm)
             order = _place_paid_order(payment_id=payment.pk, intent=intent)
             CardPayment.objects.filter(pk=payment.pk).update(status=CardPayment.Status.PAID)
     except PaymentFailed:
@@ -241,65 +167,16 @@ def _placed(payment_id: int) -> Order | None:
     return Order.objects.filter(card_payment__pk=payment_id).first()
 
 
-def _charged_intent(payment: CardPayment, *, confirm: bool):
-    """The payment's intent as Stripe has it, charged now if `confirm` and not yet;
-    raises unless it succeeded and belongs to this payment."""
-    client = stripe_client()
-    try:
-        intent = client.v1.payment_intents.retrieve(payment.intent_id)
-        if confirm and intent.status == "requires_confirmation":
-            intent = client.v1.payment_intents.confirm(
-                payment.intent_id, options={"idempotency_key": f"confirm-{payment.intent_id}"}
-            )
-    except stripe.CardError as exc:
-        raise PaymentFailed(
-            exc.user_message or _("Your card was declined. No payment was taken.")
-        ) from exc
-    except stripe.StripeError as exc:
-        # Whether a confirm that got no answer charged the card is not known: the
-        # payment stays pending until Stripe can be asked again.
-        logger.error("PaymentIntent %s: Stripe error: %s", payment.intent_id, exc)
-        raise PaymentPending() from exc
-    metadata = intent.metadata.to_dict() if intent.metadata else {}
-    if (
-        intent.id != payment.intent_id
-        or metadata.get("basket") != str(payment.basket_id)
-        or metadata.get("order_number") != payment.order_number
-    ):
-        logger.error("PaymentIntent %s does not belong to payment %s", intent.id, payment.pk)
-        raise PaymentPending()
-    if intent.status == "succeeded":
-        return intent
-    if intent.status == "requires_action":
-        raise AuthenticationRequired(intent)
-    if intent.status in ("processing", "requires_capture"):
-        raise PaymentPending()
-    # Declined, failed 3-D Secure, cancelled, or never confirmed (and, under this
-    # lock, nobody is confirming it now): nothing was charged.
-    error = getattr(intent, "last_payment_error", None)
-    raise PaymentFailed(
-        getattr(error, "message", None) or _("Your card has not been charged. Please try again.")
-    )
-
-
 def _refund(payment_id: int, reason: Exception) -> OrderNotPlaced:
     """Refund a charge that paid for no order; the error to show the shopper."""
     payment = CardPayment.objects.get(pk=payment_id)
     logger.warning("PaymentIntent %s paid for no order (%s): refunding", payment.intent_id, reason)
-    try:
-        stripe_client().v1.refunds.create(
-            params={"payment_intent": payment.intent_id},
-            options={"idempotency_key": f"refund-{payment.intent_id}"},
-        )
-    except stripe.StripeError:
-        logger.exception(
-            "PaymentIntent %s: the refund failed; refund it by hand", payment.intent_id
-        )
-        refund = _("Your payment will be refunded in full; we are on it.")
-    else:
+    if refund(payment.intent_id):
         CardPayment.objects.filter(pk=payment_id).update(status=CardPayment.Status.REFUNDED)
-        refund = _("Your payment has been refunded in full.")
-    return OrderNotPlaced(f"{str(reason).rstrip('.')}. {refund}")
+        message = _("Your payment has been refunded in full.")
+    else:
+        message = _("Your payment will be refunded in full; we are on it.")
+    return OrderNotPlaced(f"{str(reason).rstrip('.')}. {message}")
 
 
 def settle_unsettled_payments(

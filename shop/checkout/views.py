@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.basket.models import Basket
 from oscar.apps.checkout import exceptions, views
 
-from shop.checkout import services
+from shop.checkout import payments, services
 from shop.checkout.forms import CardPaymentForm
 from shop.checkout.models import CardPayment
 from shop.checkout.utils import CheckoutSessionData
@@ -72,7 +72,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             ctx["card_label"] = self.checkout_session.card_label()
         else:
             try:
-                intent = services.create_setup_intent(basket_id=basket.id)
+                intent = payments.create_setup_intent(basket_id=basket.id)
             except stripe.StripeError:
                 logger.exception("Stripe did not create a SetupIntent")
                 ctx["error"] = _("Card payments are unavailable right now. Please try again soon.")
@@ -112,11 +112,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
             error = " ".join(form.errors["payment_method"])
         else:
             try:
-                services.check_payment_method(
+                payments.check_payment_method(
                     payment_method_id=form.cleaned_data["payment_method"],
                     setup_intent_ids=self.checkout_session.setup_intents(request.basket.id),
                 )
-            except services.PaymentFailed as exc:
+            except payments.PaymentFailed as exc:
                 error = str(exc)
         if error:
             self.checkout_session.pay_by(None)
@@ -124,7 +124,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             response.status_code = 400
             return response
         payment_method = form.cleaned_data["payment_method"]
-        self.checkout_session.pay_by(payment_method, services.card_label(payment_method))
+        self.checkout_session.pay_by(payment_method, payments.card_label(payment_method))
         return redirect("checkout:preview")
 
     def handle_place_order_submission(self, request):
@@ -146,7 +146,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                     self.checkout_session.card_label(),
                 ),
             )
-        except services.PaymentFailed as exc:
+        except payments.PaymentFailed as exc:
             return self.payment_failed(str(exc))
         return self.settle(payment, confirm=True)
 
@@ -157,15 +157,15 @@ class PaymentDetailsView(views.PaymentDetailsView):
         self.checkout_session.set_order_number(payment.order_number)
         try:
             order = services.settle_payment(payment_id=payment.pk, confirm=confirm)
-        except services.AuthenticationRequired:
+        except payments.AuthenticationRequired:
             return redirect("checkout:payment-authentication")
-        except services.PaymentFailed as exc:
+        except payments.PaymentFailed as exc:
             return self.payment_failed(str(exc))
         except services.OrderNotPlaced as exc:
             self.restore_frozen_basket()
             messages.error(self.request, str(exc))
             return redirect("basket:summary")
-        except services.PaymentPending:
+        except payments.PaymentPending:
             self.request.session.pop("checkout_order_id", None)
             self.request.session["checkout_payment_id"] = payment.pk
             return self.thank_you(payment)
@@ -219,49 +219,6 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def send_order_placed_email(self, order):
         """The confirmation email is queued when the order is placed (see services)."""
-
-
-class PaymentAuthenticationView(PaymentDetailsView):
-    """3-D Secure: the shopper confirms the payment with their bank, then comes back here."""
-
-    template_name = "checkout/payment_authentication.html"
-
-    def get_pre_conditions(self, request):
-        return []
-
-    def get_skip_conditions(self, request):
-        return []
-
-    def submitted(self) -> CardPayment | None:
-        basket_id = self.checkout_session.get_submitted_basket_id()
-        return CardPayment.objects.filter(basket_id=basket_id).first() if basket_id else None
-
-    def get(self, request, *args, **kwargs):
-        payment = self.submitted()
-        if payment is None:
-            return redirect("basket:summary")
-        if payment.status == CardPayment.Status.PENDING:
-            try:
-                intent = services.retrieve_intent(payment.intent_id)
-            except stripe.StripeError:
-                intent = None
-            if intent is not None and intent.status == "requires_action":
-                return render(
-                    request,
-                    self.template_name,
-                    {
-                        "client_secret": intent.client_secret,
-                        "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-                        "stripe_js_url": settings.STRIPE_JS_URL,
-                    },
-                )
-        return self.settle(payment)
-
-    def post(self, request, *args, **kwargs):
-        payment = self.submitted()
-        if payment is None:
-            return redirect("basket:summary")
-        return self.settle(payment)
 
 
 class ThankYouView(views.ThankYouView):

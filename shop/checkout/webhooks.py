@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from shop.checkout import services
+from shop.checkout import payments, services
 from shop.checkout.models import CardPayment
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def stripe_webhook(request):
     if payment is None:
         return HttpResponse("ignored")
     try:
-        intent = services.retrieve_intent(payment.intent_id)
+        intent = payments.retrieve_intent(payment.intent_id)
     except stripe.StripeError:
         logger.exception("Webhook for %s: Stripe did not answer", payment.intent_id)
         return HttpResponse("try again later", status=503)
@@ -49,12 +49,12 @@ def stripe_webhook(request):
         return HttpResponse("ignored")
     try:
         services.settle_payment(payment_id=payment.pk)
-    except services.PaymentPending:
+    except payments.PaymentPending:
         return HttpResponse("try again later", status=503)
     except (
-        services.PaymentFailed,
+        payments.PaymentFailed,
         services.OrderNotPlaced,
-        services.AuthenticationRequired,
+        payments.AuthenticationRequired,
     ) as exc:
         logger.warning("Webhook for %s placed no order: %s", payment.intent_id, exc)
     return HttpResponse("ok")

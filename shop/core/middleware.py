@@ -10,7 +10,7 @@ class PrivatePagesMiddleware:
     (basket, checkout, account, dashboard, and any page for a signed-in visitor),
     so no shared cache or back button shows them to someone else.
 
-    Anonymous pages without such data stay cacheable: shop.pagecache serves them.
+    Anonymous pages without such data stay cacheable: shop.core.pagecache serves them.
     """
 
     def __init__(self, get_response):

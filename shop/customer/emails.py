@@ -9,6 +9,8 @@ from shop.core.outbox.messages import absolute_url, kind, templated
 ACTIVATE = "customer.activate"
 ALREADY_REGISTERED = "customer.already_registered"
 PASSWORD_RESET = "customer.password_reset"  # noqa: S105 (a kind of email)
+PASSWORD_CHANGED = "customer.password_changed"  # noqa: S105 (a kind of email)
+EMAIL_CHANGED = "customer.email_changed"
 
 
 @kind(ACTIVATE)
@@ -42,3 +44,20 @@ def password_reset(email):
         return None
     context = {"reset_url": absolute_url(get_password_reset_url(user))}
     return templated("customer_password_reset", context, to=email.to)
+
+
+def _security_notice(template: str, email, **context):
+    """Sent to the address that had the account, with a way back in should the change
+    not have been the owner's."""
+    context["reset_url"] = absolute_url(reverse("password-reset"))
+    return templated(template, context, to=email.to)
+
+
+@kind(PASSWORD_CHANGED)
+def password_changed(email):
+    return _security_notice("customer_password_changed", email)
+
+
+@kind(EMAIL_CHANGED)
+def email_changed(email):
+    return _security_notice("customer_email_changed", email, new_email=email.context["new_email"])

@@ -13,8 +13,11 @@ from django.views.decorators.cache import never_cache
 from oscar.apps.customer import views
 from oscar.core.compat import get_user_model
 
+from shop.core.outbox import services as outbox
 from shop.core.privacy import services as privacy
 from shop.core.ratelimit import client_limited
+from shop.customer import emails
+from shop.customer.forms import UserAddressForm
 from shop.customer.mixins import activation_tokens
 
 User = get_user_model()
@@ -118,3 +121,23 @@ class ProfileDeleteView(views.ProfileDeleteView):
             _("Your profile and the data tied to your email address are deleted."),
         )
         return redirect(self.get_success_url())
+
+
+class ProfileUpdateView(views.ProfileUpdateView):
+    def send_email_changed_email(self, old_user, new_email):
+        outbox.enqueue(
+            kind=emails.EMAIL_CHANGED, to=old_user.email, context={"new_email": new_email}
+        )
+
+
+class ChangePasswordView(views.ChangePasswordView):
+    def send_password_changed_email(self):
+        outbox.enqueue(kind=emails.PASSWORD_CHANGED, to=self.request.user.email, context={})
+
+
+class AddressCreateView(views.AddressCreateView):
+    form_class = UserAddressForm
+
+
+class AddressUpdateView(views.AddressUpdateView):
+    form_class = UserAddressForm

@@ -177,6 +177,8 @@ def test_the_article_page_query_count_does_not_grow_with_comments(client, articl
 
 def test_the_newsletter_box_stands_inside_the_article(client, article):
     page = parse(client.get(ARTICLE_URL))
+    # The one box of the page: the footer does not repeat it.
+    assert len(page.findall(".//form[@action='/newsletter/']")) == 1
     box = page.find(".//article//section[@class]")
     assert box is not None and "newsletter-signup--article" in box.get("class")
     assert "Save 10% Off Our Products" in text_of(box)

@@ -230,15 +230,18 @@ def test_staff_send_an_issue_from_the_admin_and_see_its_progress(
     issue = NewsletterIssueFactory()
     changelist = reverse("admin:newsletter_newsletterissue_changelist")
 
+    send = {"action": "send", "_selected_action": [issue.pk]}
+    # First a page that asks, naming how many will get it; nothing is sent yet.
+    page = " ".join(admin_client.post(changelist, send).content.decode().split())
+    assert "to <strong>3 confirmed subscribers</strong>?" in page
+    assert 'value="Yes, send to 3 subscribers"' in page
+    assert not issue.emails().exists() and batches == []
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            changelist, {"action": "send", "_selected_action": [issue.pk]}, follow=True
-        )
+        response = admin_client.post(changelist, {**send, "post": "yes"}, follow=True)
     assert "Sending" in response.content.decode()
     assert len(batches) == 1
-    response = admin_client.post(
-        changelist, {"action": "send", "_selected_action": [issue.pk]}, follow=True
-    )
+    response = admin_client.post(changelist, {**send, "post": "yes"}, follow=True)
     assert "was sent before; not sent again" in response.content.decode()
     assert len(batches) == 1
 
@@ -264,7 +267,7 @@ def test_an_issue_sent_while_the_broker_is_down_is_handed_over_by_the_requeue(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:newsletter_newsletterissue_changelist"),
-            {"action": "send", "_selected_action": [issue.pk]},
+            {"action": "send", "_selected_action": [issue.pk], "post": "yes"},
         )
     assert response.status_code == 302  # staff see the usual answer, not an error
     assert statuses(issue, readers) == ["pending", "pending"]

@@ -34,7 +34,7 @@ def test_signup_confirm_and_a_coupon_that_takes_ten_percent_off_once(
     client, celery_worker, smtp_sink, wrap, stripe_api
 ):
     response = client.post(SIGNUP, signup_data("Runner.One+hips@gmail.com"))
-    assert "Check your inbox to confirm" in response.content.decode()
+    assert "Check your inbox" in response.content.decode()
 
     [confirm_email] = smtp_sink.wait_for(1)
     assert confirm_email["To"] == "Runner.One+hips@gmail.com"
@@ -120,7 +120,7 @@ def test_with_the_broker_down_a_signup_is_saved_and_its_email_sent_once_it_is_ba
     broker.stop()
     response = client.post(SIGNUP, signup_data("during@example.com"))
     assert response.status_code == 200
-    assert "Check your inbox to confirm" in response.content.decode()
+    assert "Check your inbox" in response.content.decode()
     email = Email.objects.get(to="during@example.com")
     assert email.status == "pending"
 
@@ -174,7 +174,7 @@ def test_a_newsletter_reaches_2000_subscribers_once_each_one_connection_per_batc
 
     admin_client.post(
         reverse("admin:newsletter_newsletterissue_changelist"),
-        {"action": "send", "_selected_action": [issue.pk]},
+        {"action": "send", "_selected_action": [issue.pk], "post": "yes"},
     )
 
     messages = smtp_sink.wait_for(2000, timeout=150)

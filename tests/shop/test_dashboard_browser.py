@@ -72,7 +72,7 @@ def test_an_orders_tabs_open_in_the_dashboard(staff_page, wrap, checkout):
         ("Payment", "#payment"),
         ("Notes", "#notes"),
     ):
-        page.get_by_role("link", name=tab, exact=True).click()
+        page.get_by_role("tab", name=tab, exact=True).click()
         page.locator(shows).wait_for(state="visible")
     for name in ("dashboard:order-list", "dashboard:voucher-list", "dashboard:index"):
         page.goto(reverse(name))

@@ -1,5 +1,5 @@
 """Pages for visitors without a session or a basket are cached whole for a second
-(shop/pagecache.py): a change still shows within that second, and what differs per
+(shop/core/pagecache.py): a change still shows within that second, and what differs per
 response (the CSP nonce, the CSRF token, the comment form's token) differs.
 
 The page cache's clock is the test's own (`clock`): a copy's age never depends on

@@ -1,5 +1,5 @@
 """What the page cache stores: the same bytes whoever asked, never a page someone
-made their own, and a copy renewed in time (shop/pagecache.py)."""
+made their own, and a copy renewed in time (shop/core/pagecache.py)."""
 
 import pytest
 from django.contrib import messages
@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from shop import pagecache
 from shop.catalogue.models import Category
+from shop.core import pagecache
 from tests.support.page_cache import ARTICLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]

@@ -8,7 +8,7 @@ import pytest
 
 from blog.content import ARTICLE_SLUG
 from blog.content import load as load_blog
-from shop import pagecache
+from shop.core import pagecache
 
 ARTICLE = f"/blog/{ARTICLE_SLUG}/"
 

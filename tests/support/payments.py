@@ -54,7 +54,7 @@ def localstripe_url(_localstripe_server):
 @pytest.fixture
 def stripe_api(settings, localstripe_url):
     """Point the site (and this test) at localstripe; returns a Stripe client."""
-    from shop.checkout.services import stripe_client
+    from shop.checkout.payments import stripe_client
 
     settings.STRIPE_API_BASE = localstripe_url
     settings.STRIPE_JS_URL = f"{localstripe_url}/js.stripe.com/v3/"

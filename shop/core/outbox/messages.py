@@ -7,6 +7,7 @@ from email.utils import make_msgid, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 Builder = Callable[..., EmailMultiAlternatives | None]
 Prefetcher = Callable[[list], object]
@@ -59,11 +60,25 @@ def new_message_id() -> str:
     return make_msgid(domain=parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2])
 
 
+def layout_context() -> dict:
+    """What the one layout (templates/emails/base.html and base.txt) shows around every email."""
+    return {
+        "shop_name": settings.OSCAR_SHOP_NAME,
+        "shop_tagline": settings.OSCAR_SHOP_TAGLINE,
+        "shop_postal_address": settings.SHOP_POSTAL_ADDRESS,
+        "shop_contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        "home_url": absolute_url("/"),
+        "contact_url": absolute_url("/contact/"),
+        "privacy_url": absolute_url(reverse("privacy:page")),
+    }
+
+
 def templated(
     name: str, context: dict, *, to: str, headers: dict | None = None
 ) -> EmailMultiAlternatives:
-    """templates/emails/<name>_subject.txt, <name>.txt and <name>.html, as one message."""
-    context = {"shop_name": settings.OSCAR_SHOP_NAME, **context}
+    """templates/emails/<name>_subject.txt, <name>.txt and <name>.html, as one message
+    (text and HTML, each extending the one layout)."""
+    context = {**layout_context(), **context}
     subject = render_to_string(f"emails/{name}_subject.txt", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),

@@ -132,7 +132,7 @@ def test_an_erased_address_cannot_get_a_second_welcome_code(
     subscriber = Subscriber.objects.get()
     assert subscriber.status == "confirmed" and subscriber.voucher == first_code
     assert subscriber.voucher.end_datetime <= timezone.now()  # still revoked
-    assert not any("10% off code" in m.subject for m in mailoutbox)
+    assert not any("10% off coupon" in m.subject for m in mailoutbox)
 
 
 def test_the_link_is_sent_once_however_often_the_task_runs(person, mailoutbox, celery_eager):

@@ -1,6 +1,6 @@
 from django import template
 
-from shop import pagecache
+from shop.core import pagecache
 
 register = template.Library()
 
