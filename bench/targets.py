@@ -83,10 +83,10 @@ def _latency_note(runs: list[dict]) -> str:
         "(the broker, the worker's main process and its pool process, PostgreSQL for the "
         "row's lock, the reader and the mark, each step of the SMTP exchange, the sink); "
         f"with a load average of {loads} on 2 cores at the runs' start, each waits for a "
-        f"core. The newsletter does not put signups behind it: p50 {idle} ms with an idle "
-        f"queue, {busy} ms while the bulk worker sends (its own queue and processes; the "
-        "transactional worker takes one task at a time per process). What costs is the "
-        "shared CPU, which no setting of ours removes."
+        f"core. Signups do not queue behind the newsletter (their own queue and worker, one "
+        "task at a time per process), but the bulk worker's two processes share the same "
+        f"cores: p50 {idle} ms with an idle queue, {busy} ms while it sends. What costs is "
+        "CPU time shared with other work, which no queue setting removes."
     )
 
 
