@@ -124,11 +124,11 @@ def test_a_time_limit_hit_mid_batch_keeps_what_was_sent_marked(smtp_settings, mo
     issue, ids = sent_issue(readers)
     built, build = [], messages.build
 
-    def build_until_the_time_limit(email):
+    def build_until_the_time_limit(email, shared=None):
         if len(built) == 2:
             raise SoftTimeLimitExceeded()
         built.append(email)
-        return build(email)
+        return build(email, shared)
 
     monkeypatch.setattr(messages, "build", build_until_the_time_limit)
     with pytest.raises(SoftTimeLimitExceeded):
