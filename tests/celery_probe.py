@@ -29,6 +29,11 @@ def _record(**event) -> None:
             file.write(json.dumps(event) + "\n")
 
 
+@shared_task
+def barrier() -> None:
+    """Does nothing: once it has run, whatever was queued before it on its queue has."""
+
+
 @worker_ready.connect
 def _ready(**kwargs):
     _record(event="ready")

@@ -10,15 +10,16 @@ variable is set.
 The fixtures live in tests/support/ by concern, loaded here as plugins:
 database.py (the test database, built once and cloned per process), mail.py
 (`smtp_sink`), workers.py (`celery_worker`, `celery_worker_factory`,
-`celery_eager`), browser.py (`browser`, `page`), payments.py (`localstripe_url`,
-`stripe_api`, `checkout`), storage.py (`s3_server`, `s3_media`).
+`celery_eager`), redis.py (`redis_server`, `broker`), browser.py (`browser`,
+`page`), payments.py (`localstripe_url`, `stripe_api`, `checkout`), storage.py
+(`s3_server`, `s3_media`).
 """
 
 import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 pytest.register_assert_rewrite("tests.support")
 
@@ -38,9 +39,11 @@ pytest_plugins = [
     "tests.support.database",
     "tests.support.mail",
     "tests.support.workers",
+    "tests.support.redis",
     "tests.support.browser",
     "tests.support.payments",
     "tests.support.storage",
+    "tests.support.ordering",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,16 +52,21 @@ NGINX = "/usr/sbin/nginx"
 SPAMASSASSIN = "/usr/bin/spamassassin"
 
 # Hypothesis: the "ci" profile is what CI and `make test` run: 50 examples a test, and
-# no deadline (a loaded machine is slower, not wrong). HYPOTHESIS_PROFILE=dev runs 5
-# examples a test, for a quick loop while writing code.
+# no deadline (a loaded machine is slower, not wrong). It does not shrink a failing
+# example (minutes of page renders): the failure prints the example and a blob, and
+# `@reproduce_failure(...)` with HYPOTHESIS_PROFILE=dev shrinks it. HYPOTHESIS_PROFILE=dev
+# runs 5 examples a test, for a quick loop while writing code.
 settings.register_profile(
     "ci",
     max_examples=50,
     deadline=None,
     print_blob=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=5)
+settings.register_profile(
+    "dev", parent=settings.get_profile("ci"), max_examples=5, phases=list(Phase)
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

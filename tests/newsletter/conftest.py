@@ -9,7 +9,8 @@ from tests.newsletter.factories import (  # noqa: F401 (importable from here as 
     SubscriberFactory,
     bulk_confirmed,
 )
-from tests.support.workers import RedisServer, celery_conf
+from tests.support.redis import RedisServer
+from tests.support.workers import celery_conf
 
 
 def signup_data(email: str, **extra) -> dict:

@@ -42,7 +42,9 @@ def test_the_coupon_email_carries_the_code_an_apply_link_and_one_click_unsubscri
     html = email.alternatives[0].content
     assert code in html and "Unsubscribe</a>" in html
     unsubscribe = email.extra_headers["List-Unsubscribe"]
-    assert f"/newsletter/unsubscribe/{tokens.unsubscribe_token(subscriber.pk)}/>" in unsubscribe
+    # The token is signed with the time: read it back rather than sign another.
+    token = re.search(r"/newsletter/unsubscribe/([^/]+)/>", unsubscribe)[1]
+    assert tokens.read_unsubscribe_token(token) == subscriber.pk
     assert "<mailto:hello@simplyjnj.com?subject=unsubscribe" in unsubscribe
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     coupon.refresh_from_db()
@@ -79,7 +81,7 @@ def test_a_code_opened_with_an_empty_basket_applies_with_the_first_product(clien
 def test_an_unknown_code_is_refused_with_oscars_message(client, wrap):
     add_to_basket(client, wrap)
     response = client.get(reverse("newsletter:apply", args=["AAAA-AAAA-AAAA"]), follow=True)
-    assert "No coupon found with code" in response.content.decode()
+    assert "No coupon has the code" in response.content.decode()
     assert basket_discount(client) == 0
 
 

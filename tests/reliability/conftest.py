@@ -1,5 +1,5 @@
 """Faults on real services: private Redis servers that a test stops and starts
-(never the shared one: `redis_server`, `broker` in tests/support/workers.py),
+(never the shared one: `redis_server`, `broker` in tests/support/redis.py),
 localstripe, worker processes."""
 
 import pytest

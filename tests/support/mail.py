@@ -76,6 +76,13 @@ class SmtpSink:
     def to(self, address: str) -> list:
         return [m for m in self.messages if address in str(m["To"])]
 
+    def reset(self) -> None:
+        """As new: no messages, connections or answers counted, no scripted replies."""
+        with self._arrived:
+            self.messages, self.replies = [], []
+            self.connections = self.answered = 0
+            self.hold.clear()
+
 
 @contextmanager
 def serving(sink: SmtpSink):
@@ -92,7 +99,17 @@ def serving(sink: SmtpSink):
         controller.stop()
 
 
-@pytest.fixture
-def smtp_sink():
+@pytest.fixture(scope="session")
+def smtp_server():
+    """One SMTP server per test process, so that a worker kept for several tests
+    (tests/support/workers.py) keeps its address. Tests use `smtp_sink`."""
     with serving(SmtpSink()) as sink:
         yield sink
+
+
+@pytest.fixture
+def smtp_sink(smtp_server):
+    """The SMTP sink, emptied for this test."""
+    smtp_server.reset()
+    yield smtp_server
+    smtp_server.reset()

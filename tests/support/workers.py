@@ -10,6 +10,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.services import free_port, wait_for_port, wait_until
+from tests.support.services import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -30,6 +31,9 @@ TEST_QUEUES = {
     "OUTBOX_MAIL_QUEUE": f"{TEST_QUEUE}-mail",
     "OUTBOX_BULK_QUEUE": f"{TEST_QUEUE}-bulk",
 }
+# The queues of the worker kept from test to test (`celery_worker`): a test that has it
+# sends there, so that no other test's tasks ever reach it.
+KEPT_QUEUES = {name: f"{queue_name}-kept" for name, queue_name in TEST_QUEUES.items()}
 
 
 def celery_conf(**values) -> None:
@@ -43,12 +47,7 @@ def celery_conf(**values) -> None:
 
 
 def pytest_configure(config):
-    from django.conf import settings
-
-    celery_conf(task_default_queue=TEST_QUEUE)
-    # The code reads the outbox's queue names from the settings when it queues.
-    settings.OUTBOX_MAIL_QUEUE = TEST_QUEUES["OUTBOX_MAIL_QUEUE"]
-    settings.OUTBOX_BULK_QUEUE = TEST_QUEUES["OUTBOX_BULK_QUEUE"]
+    use_queues(TEST_QUEUES)
 
 
 def database_url() -> str:
@@ -89,11 +88,12 @@ class WorkerProcess:
         self.lines: queue.Queue = queue.Queue()
         self.log: list[str] = []
         self.proc: subprocess.Popen | None = None
+        self.since = 0  # events before this line belong to earlier tests
 
     def start(self, timeout: float = 120) -> "WorkerProcess":
         self.proc = subprocess.Popen(
             self.args, cwd=ROOT, env=self.env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         threading.Thread(target=self._read, daemon=True).start()
         self._wait(lambda: any(e["event"] == "ready" for e in self.events()), timeout, "ready")
@@ -124,7 +124,9 @@ class WorkerProcess:
         return self._wait(condition, timeout, what)
 
     def events(self) -> list[dict]:
-        return [json.loads(line) for line in self.events_file.read_text().splitlines()]
+        """Since the current test started (see `celery_worker`)."""
+        lines = self.events_file.read_text().splitlines()[self.since :]
+        return [json.loads(line) for line in lines]
 
     def finished(self, task_name: str) -> list[dict]:
         """Runs of the task that have ended, with their state ("SUCCESS", "RETRY", ...)."""
@@ -158,38 +160,88 @@ class WorkerProcess:
         return [int(pid) for pid in out.stdout.split()]
 
     def stop(self):
+        """Killed with its pool: the test has its outcome, and what a worker would still
+        do on a warm shutdown (seconds of it) belongs to no test."""
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
         self.events_file.unlink(missing_ok=True)
         shutil.rmtree(self.schedule.parent, ignore_errors=True)
+
+    def settled(self) -> bool:
+        """Whether nothing this worker took is left to run: a barrier task sent to each
+        queue has run (so what was queued before it has), and no run ended in a retry
+        (whose next run waits in the worker)."""
+        from tests.celery_probe import barrier
+
+        for name in TEST_QUEUES:
+            barrier.apply_async(queue=self.env[name])
+        try:
+            self.wait_for_finished(barrier.name, len(TEST_QUEUES), timeout=30)
+        except AssertionError:
+            return False
+        return all(event.get("state") != "RETRY" for event in self.events())
+
+
+def purge(queues: dict) -> None:
+    """Drop what earlier tests of this process queued there and no worker took."""
+    from kombu import Connection
+
+    with Connection(REDIS_URL) as connection:
+        for queue_name in queues.values():
+            connection.default_channel.queue_purge(queue_name)
+
+
+def use_queues(queues: dict) -> None:
+    """This process queues its tasks on `queues` from now on."""
+    from django.conf import settings
+
+    celery_conf(task_default_queue=queues["CELERY_TASK_DEFAULT_QUEUE"])
+    # The code reads the outbox's queue names from the settings when it queues.
+    settings.OUTBOX_MAIL_QUEUE = queues["OUTBOX_MAIL_QUEUE"]
+    settings.OUTBOX_BULK_QUEUE = queues["OUTBOX_BULK_QUEUE"]
+
+
+def worker_env(smtp_sink, queues: dict = TEST_QUEUES, **extra_env) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": REDIS_URL,
+        **queues,
+        "EMAIL_URL": smtp_sink.url,
+        "PYTHONUNBUFFERED": "1",
+        **extra_env,
+    }
+
+
+@pytest.fixture(scope="session")
+def _shared_worker():
+    """The `celery_worker` of this test process, started by the first test that asks."""
+    kept: list[WorkerProcess] = []
+    yield kept
+    stop_shared(kept)
+
+
+def stop_shared(kept: list) -> None:
+    for worker in kept:
+        worker.stop()
+    kept.clear()
 
 
 @pytest.fixture
 def celery_worker_factory(transactional_db, smtp_sink):
-    """Start real worker processes: `start(beat=False, **extra_env)` (with `beat`, the
-    worker runs the periodic tasks too); all are stopped afterwards.
+    """Start real worker processes of this test's own: `start(beat=False, **extra_env)`
+    (with `beat`, the worker runs the periodic tasks too); all are stopped afterwards.
+    For tests that change the worker's settings, kill its pool or stop its broker.
 
     The worker reads this process's test database, takes tasks from this
     process's queue on real Redis, and sends email to the SMTP sink.
     """
+    purge(TEST_QUEUES)
     workers = []
 
     def start(beat: bool = False, **extra_env) -> WorkerProcess:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "CELERY_BROKER_URL": REDIS_URL,
-            **TEST_QUEUES,
-            "EMAIL_URL": smtp_sink.url,
-            "PYTHONUNBUFFERED": "1",
-            **extra_env,
-        }
-        worker = WorkerProcess(env, beat=beat)
+        worker = WorkerProcess(worker_env(smtp_sink, **extra_env), beat=beat)
         workers.append(worker)
         return worker.start()
 
@@ -199,8 +251,23 @@ def celery_worker_factory(transactional_db, smtp_sink):
 
 
 @pytest.fixture
-def celery_worker(celery_worker_factory):
-    return celery_worker_factory()
+def celery_worker(_shared_worker, transactional_db, smtp_sink):
+    """A worker with the default settings, kept for the next test that wants one
+    (starting one costs seconds): each test sees only its own events, and only its
+    tasks reach it (on queues of its own). A test that leaves it busy (a task not yet
+    run, a retry waiting) gets it stopped afterwards."""
+    purge(KEPT_QUEUES)
+    if not _shared_worker or _shared_worker[0].proc.poll() is not None:
+        _shared_worker[:] = [WorkerProcess(worker_env(smtp_sink, KEPT_QUEUES)).start()]
+    worker = _shared_worker[0]
+    worker.since = len(worker.events_file.read_text().splitlines())
+    use_queues(KEPT_QUEUES)
+    try:
+        yield worker
+    finally:
+        use_queues(TEST_QUEUES)
+    if not worker.settled():
+        stop_shared(_shared_worker)
 
 
 @pytest.fixture
@@ -212,60 +279,3 @@ def celery_eager(settings):
     celery_conf(task_always_eager=True, task_eager_propagates=True)
     yield app
     celery_conf(task_always_eager=False, task_eager_propagates=False)
-
-
-class RedisServer:
-    """A redis-server of the test's own on a free port, keeping nothing on disk
-    (the machine's shared Redis must never be stopped)."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def start(self) -> "RedisServer":
-        """Up, on the same port as before if it was stopped."""
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for_port(self.port)
-        return self
-
-    def stop(self) -> None:
-        """Down, as a crashed or unreachable Redis: connections are refused."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-
-@pytest.fixture
-def redis_server():
-    """A private Redis, started; the test may stop and start it."""
-    if not shutil.which("redis-server"):
-        reason = "needs redis-server: apt-get install redis-server"
-        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
-    server = RedisServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def broker(redis_server):
-    """This process queues its tasks on a private Redis, which the test may stop.
-    (A worker started for the test needs CELERY_BROKER_URL=broker.url() too.)"""
-    from shop.celery import app
-
-    def use(url: str) -> None:
-        celery_conf(broker_url=url)
-        # The app keeps its connection pools: drop them, as after a fork.
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    previous = app.conf.broker_url
-    use(redis_server.url())
-    yield redis_server
-    use(previous)
