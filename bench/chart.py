@@ -4,43 +4,28 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bench.targets import (
-    BULK_PERCENT_OF_RAW_MIN,
-    BULK_TIMES_PER_TASK_MIN,
-    HTTP_TARGETS,
-    QUEUE_P95_MAX_MS,
-)
+from bench.report_mail import mail_chart_rows
+from bench.targets import HTTP_TARGETS
 
 
 def chart(r: dict, path: Path) -> None:
     """Bars of each ratio against its target (a tick): pages as % of the baseline,
     the newsletter as % of raw smtplib, and how many times faster than a task per email."""
-    rows = [
-        (f"{page}, {visitor}: %", r["http"][f"{page}: {visitor}"]["percent_of_baseline"], want, 100)
-        for visitor, pages in HTTP_TARGETS.items()
-        for page, want in pages.items()
-    ]
-    if "bulk" in r:
-        rows += _mail_rows(r)
-    _draw(rows, path)
-
-
-def _mail_rows(r: dict) -> list:
     rows = []
-    rows.append(
-        ("newsletter % of raw smtplib", r["bulk"]["percent_of_raw"], BULK_PERCENT_OF_RAW_MIN, 100)
-    )
-    rows.append(
-        (
-            "newsletter x one task/email",
-            r["bulk"]["times_one_task_per_email"],
-            BULK_TIMES_PER_TASK_MIN,
-            max(20, r["bulk"]["times_one_task_per_email"]),
-        )
-    )
-    p95 = r["queue"]["signup_to_inbox"]["p95_ms"]
-    rows.append(("signup->inbox p95 ms (lower)", p95, QUEUE_P95_MAX_MS, max(100, p95)))
-    return rows
+    if "http" in r:
+        rows += [
+            (
+                f"{page}, {visitor}: %",
+                r["http"][f"{page}: {visitor}"]["percent_of_baseline"],
+                want,
+                100,
+            )
+            for visitor, pages in HTTP_TARGETS.items()
+            for page, want in pages.items()
+        ]
+    if "mail" in r:
+        rows += mail_chart_rows(r)
+    _draw(rows, path)
 
 
 def _draw(rows: list, path: Path) -> None:

@@ -31,9 +31,39 @@ def percentiles(values_ms: list[float]) -> dict:
 def signup_latency(sink, *, signups: int, interval: float) -> dict:
     """Sign up `signups` new addresses, one every `interval` seconds, as the signup view
     does (one transaction); time each from its commit to its confirm email at the sink."""
-    from newsletter.services import subscriber_signup
+    sink.reset()
+    committed = _sign_up(signups, interval)
+    sink.wait_for(signups, timeout=120)
+    return percentiles([(sink.arrivals[e] - t) * 1000 for e, t in committed.items()])
+
+
+def signup_latency_during_newsletter(
+    sink, *, signups: int, interval: float, recipients: int
+) -> dict:
+    """The same signups while an issue goes to `recipients` readers: they start once
+    the bulk worker is sending; how much of the issue was still unsent when the last
+    confirm email arrived says whether the two overlapped throughout."""
+    from newsletter.services import issue_send
 
     sink.reset()
+    issue_send(issue_id=new_issue().pk)
+    sink.wait_for(min(100, recipients), timeout=120)
+    committed = _sign_up(signups, interval)
+    sink.wait_for(recipients + signups, timeout=600)
+    last_signup = max(sink.arrivals[e] for e in committed)
+    unsent = sum(
+        1 for rcpt, t in sink.arrivals.items() if t > last_signup and rcpt not in committed
+    )
+    return {
+        **percentiles([(sink.arrivals[e] - t) * 1000 for e, t in committed.items()]),
+        "newsletter_recipients": recipients,
+        "newsletter_unsent_after_last_signup": unsent,
+    }
+
+
+def _sign_up(signups: int, interval: float) -> dict[str, float]:
+    from newsletter.services import subscriber_signup
+
     committed = {}
     run = uuid.uuid4().hex[:6]
     for n in range(signups):
@@ -43,8 +73,7 @@ def signup_latency(sink, *, signups: int, interval: float) -> dict:
             transaction.on_commit(lambda email=email: committed.__setitem__(email, _now()))
             subscriber_signup(email=email, ip_address="127.0.0.1", source="/bench/")
         time.sleep(interval)
-    sink.wait_for(signups, timeout=120)
-    return percentiles([(sink.arrivals[e] - t) * 1000 for e, t in committed.items()])
+    return committed
 
 
 def redis_round_trip(url: str, *, messages: int, interval: float) -> dict:
@@ -73,6 +102,16 @@ def _now() -> float:
 
 
 # --- Bulk email ------------------------------------------------------------------------
+
+
+def empty_outbox_and_subscribers() -> None:
+    """Each run starts from the same tables: no subscribers, no emails."""
+    from newsletter.models import NewsletterIssue, Subscriber
+    from shop.core.outbox.models import Email
+
+    Email.objects.all().delete()
+    NewsletterIssue.objects.all().delete()
+    Subscriber.objects.all().delete()
 
 
 def add_confirmed_subscribers(count: int) -> None:

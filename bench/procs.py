@@ -22,20 +22,15 @@ def peak_rss_mb(pid: int) -> float:
 
 
 class CeleryWorker:
-    """`celery -A shop worker` as in the Procfile: the prefork pool, one process per core."""
+    """`celery -A shop worker` as a line of the Procfile: the prefork pool on `queues`."""
 
-    def __init__(self, env: dict, *, log: Path, concurrency: int = 2, python=sys.executable):
+    def __init__(
+        self, env: dict, *, log: Path, queues: list[str], concurrency: int, python=sys.executable
+    ):
         self.python = python
         self.log = log
         self.env = env
-        # Every queue, as `make run`'s worker and bulk lines together.
-        self.queue = ",".join(
-            [
-                env["CELERY_TASK_DEFAULT_QUEUE"],
-                env.get("OUTBOX_MAIL_QUEUE", "mail"),
-                env.get("OUTBOX_BULK_QUEUE", "bulk"),
-            ]
-        )
+        self.queue = ",".join(queues)
         self.concurrency = concurrency
         self.name = f"bench-{uuid.uuid4().hex[:8]}"
         self.proc: subprocess.Popen | None = None

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 
 from bench import pages, report, wrk
-from bench.procs import CeleryWorker, children, peak_rss_mb
+from bench.procs import children, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -38,14 +38,13 @@ CONNECTIONS = 16
 # database and cache calls, so more processes would only take turns on the same
 # cores (and wrk needs some CPU too); threads would contend for the GIL.
 WEB_WORKERS = 2
-SIGNUPS = 500
-SIGNUP_INTERVAL = 0.02  # seconds between signups: 50 a second, a busy shop's peak
-SUBSCRIBERS = (1_000, 10_000)
-PER_TASK_MAILS = 1_000  # enough for a steady rate; 10,000 would take minutes
-# BENCH_MAIL=0 measures the pages only (a quicker run; the report says what it left out).
+# BENCH_MAIL=0 measures the pages only, BENCH_PAGES=0 the email only (quicker runs; the
+# report says what each left out).
 MAIL = os.environ.get("BENCH_MAIL", "1") != "0"
+PAGES = os.environ.get("BENCH_PAGES", "1") != "0"
 
 REDIS = "redis://127.0.0.1:6379"
+RUN_ID = uuid.uuid4().hex[:8]
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "shop.settings",
@@ -63,7 +62,10 @@ ENV = {
     "CACHE_URL": f"{REDIS}/{REDIS_DBS[0]}",
     "CELERY_BROKER_URL": f"{REDIS}/{REDIS_DBS[1]}",
     "PAGE_CACHE_URL": f"{REDIS}/{REDIS_DBS[2]}",
-    "CELERY_TASK_DEFAULT_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
+    # Queues of this run's own, should another run share the broker's database.
+    "CELERY_TASK_DEFAULT_QUEUE": f"bench-{RUN_ID}",
+    "OUTBOX_MAIL_QUEUE": f"bench-{RUN_ID}-mail",
+    "OUTBOX_BULK_QUEUE": f"bench-{RUN_ID}-bulk",
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
     "PYTHONWARNINGS": "ignore",
@@ -152,82 +154,11 @@ def measure_http(paths: dict[str, str]) -> tuple[dict, dict, list]:
     return pages.summarise(targets), cold, web_rss
 
 
-def measure_mail() -> dict:
-    from bench import mail
-    from bench.smtp import Sink
-
-    sink = Sink().start()
-    worker_env = {**ENV, "EMAIL_URL": sink.url}
-    log = RAW / "celery-worker.log"
-    try:
-        worker = CeleryWorker(worker_env, log=log, python=SERVE_PYTHON).start()
-        try:
-            queue = {
-                "signup_to_inbox": mail.signup_latency(
-                    sink, signups=SIGNUPS, interval=SIGNUP_INTERVAL
-                ),
-                "redis_round_trip": mail.redis_round_trip(
-                    ENV["CELERY_BROKER_URL"], messages=SIGNUPS, interval=SIGNUP_INTERVAL
-                ),
-            }
-            print("task queue:", queue, flush=True)
-        finally:
-            worker.stop()
-
-        sends, memory = {}, {}
-        added = 0
-        for subscribers in SUBSCRIBERS:
-            mail.add_confirmed_subscribers(subscribers - added)
-            added = subscribers
-            # A fresh worker for each send, so its peak memory is this send's.
-            worker = CeleryWorker(worker_env, log=log, python=SERVE_PYTHON).start()
-            try:
-                sends[subscribers] = mail.newsletter_send(sink, recipients=subscribers)
-                memory[subscribers] = worker.peak_rss_mb()
-                print(f"newsletter to {subscribers}:", sends[subscribers], memory, flush=True)
-                if subscribers == max(SUBSCRIBERS):
-                    per_task = mail.one_task_per_email(sink, mails=PER_TASK_MAILS)
-                    print("one task per email:", per_task, flush=True)
-            finally:
-                worker.stop()
-        raw = mail.raw_smtplib(sink, mails=max(SUBSCRIBERS))
-        print("raw smtplib:", raw, flush=True)
-    finally:
-        sink.stop()
-
-    largest, smallest = max(SUBSCRIBERS), min(SUBSCRIBERS)
-    send_peak = {n: max(memory[n]["pool"]) for n in SUBSCRIBERS}
-    return {
-        "queue": queue,
-        "bulk": {
-            "newsletter": sends[largest],
-            "newsletter_small": sends[smallest],
-            "raw_smtplib": raw,
-            "one_task_per_email": per_task,
-            "percent_of_raw": round(100 * sends[largest]["per_s"] / raw["per_s"], 1),
-            "times_one_task_per_email": round(sends[largest]["per_s"] / per_task["per_s"], 1),
-        },
-        "memory": {
-            "celery_worker_after_10k": memory[largest],
-            "send_peak_mb": {str(n): send_peak[n] for n in SUBSCRIBERS},
-            "send_peak_growth_percent": round(
-                100 * (send_peak[largest] - send_peak[smallest]) / send_peak[smallest], 1
-            ),
-        },
-    }
-
-
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def main() -> None:
-    started = time.monotonic()
-    RAW.mkdir(parents=True, exist_ok=True)
-    load_at_start = load_average()
-    print(f"load average at start: {load_at_start}", flush=True)
-    fresh_database()
-    setup_django()
+def measure_pages() -> dict:
     from bench.profile import profile_pages, summary
     from bench.queries import page_queries
     from shop.catalogue.models import Product
@@ -240,8 +171,28 @@ def main() -> None:
     print(summary(profiles), flush=True)
     http_results, cold, web_rss = measure_http(paths)
     print("http:", json.dumps(http_results), flush=True)
-    mail_results = measure_mail() if MAIL else {}
+    return {
+        "queries": queries,
+        "http": http_results,
+        "cold": cold,
+        "profile": profiles,
+        "memory": {"web_workers_peak_mb": web_rss},
+    }
 
+
+def main() -> None:
+    started = time.monotonic()
+    RAW.mkdir(parents=True, exist_ok=True)
+    load_at_start = load_average()
+    print(f"load average at start: {load_at_start}", flush=True)
+    fresh_database()
+    setup_django()
+    from bench import mail_run
+
+    page_results = measure_pages() if PAGES else {}
+    mail_results = (
+        mail_run.measure(ENV, log=RAW / "celery-worker.log", python=SERVE_PYTHON) if MAIL else {}
+    )
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -255,16 +206,10 @@ def main() -> None:
             "connections": CONNECTIONS,
             "web_workers": WEB_WORKERS,
             "production_dependencies_only": SERVE_PYTHON != PYTHON,
-            "signups": SIGNUPS,
-            "signup_interval_s": SIGNUP_INTERVAL,
         },
-        "queries": queries,
-        "http": http_results,
-        "cold": cold,
-        "profile": profiles,
+        **page_results,
         **mail_results,
     }
-    result.setdefault("memory", {})["web_workers_peak_mb"] = web_rss
     result["duration_s"] = round(time.monotonic() - started)
     (RESULTS / "report.json").write_text(json.dumps(result, indent=2) + "\n")
     report.write(result, RESULTS)

@@ -1,4 +1,7 @@
-"""The benchmark's targets, whether a run met them, and what stands in the way when not."""
+"""The benchmark's targets, whether a run met them, and what stands in the way when not
+(the email targets: bench/report_mail.py)."""
+
+from bench.report_mail import mail_targets
 
 # Page: lowest throughput as a percentage of the baseline's, per visitor (bench/pages.py):
 # rendered for a shopper with a session and a one-line basket, and cookieless (the
@@ -10,12 +13,7 @@ HTTP_TARGETS = {
 P99_OVER_P50_MAX = 4
 QUERY_CEILINGS = {"article": 10, "product": 15, "basket": 20}
 PROFILE_ROWS = 8
-QUEUE_P95_MAX_MS = 50
-BULK_PERCENT_OF_RAW_MIN = 50
-BULK_TIMES_PER_TASK_MIN = 10
 WEB_WORKER_MAX_MB = 120
-CELERY_WORKER_MAX_MB = 150
-SEND_GROWTH_MAX_PERCENT = 10
 
 
 # What stands in the way of a missed target, and what was tried (shown when it is missed);
@@ -48,13 +46,23 @@ WHY_MISSED = {
         )
         for page in ("home", "blog index", "article", "product")
     },
+    "signup to inbox": lambda r: _latency_note(r["mail"]["runs"]),
     "newsletter vs raw smtplib": (
-        "The floor's client only writes a message built beforehand. A batch builds each "
-        "reader's message whole (the issue's Markdown rendered once) and locks, sends and "
-        "marks each reader's outbox row in a transaction of its own; the sink (aiosmtpd, "
-        "Python) costs about 0.8 ms a mail on the same two cores."
+        "The floor's client only writes one message built beforehand, in one process. A "
+        "batch builds each reader's message whole and locks, sends and marks each reader's "
+        "outbox row in a transaction of its own (four PostgreSQL round trips), and the "
+        "sink (aiosmtpd, Python, in the benchmark's process) shares the same two cores. "
+        "Tried, and kept: a batch loads its readers, its issue and the refused addresses "
+        "once instead of three queries a mail (building a message went from 2.2 to 0.4 ms "
+        "of CPU, measured in-process on this machine), writes only the fields a send "
+        "changes, and the bulk worker runs two processes. Left per mail: Python's email "
+        "package encoding the message (about 1 ms of CPU, more than building it), the "
+        "row's transaction, and on a loaded machine a wait for a core at each of its round "
+        "trips. Not done: stamping readers into bytes encoded once (the code-health issue "
+        "ruled it out) or marking a whole batch in one transaction (a worker killed "
+        "mid-batch would then send up to 500 emails twice)."
     ),
-    "newsletter vs one task per email": lambda r: _per_task_note(**r["bulk"]),
+    "newsletter vs one task per email": lambda r: _per_task_note(r["mail"]["runs"]),
     "web worker": (
         "A gunicorn worker holds Django, Oscar with its dashboard apps, haystack, sorl, "
         "babel's locale data for prices and the project; serving adds the compiled "
@@ -66,14 +74,31 @@ WHY_MISSED = {
 }
 
 
-def _per_task_note(*, raw_smtplib: dict, one_task_per_email: dict, **_) -> str:
-    floor_times = raw_smtplib["per_s"] / one_task_per_email["per_s"]
+def _latency_note(runs: list[dict]) -> str:
+    loads = " and ".join(str(run["load_average_at_start"][0]) for run in runs)
+    idle = " and ".join(str(run["queue"]["signup_to_inbox"]["p50_ms"]) for run in runs)
+    busy = " and ".join(str(run["queue"]["signup_during_newsletter"]["p50_ms"]) for run in runs)
+    return (
+        "From its commit to the sink, a confirm email passes about twenty process wake-ups "
+        "(the broker, the worker's main process and its pool process, PostgreSQL for the "
+        "row's lock, the reader and the mark, each step of the SMTP exchange, the sink); "
+        f"with a load average of {loads} on 2 cores at the runs' start, each waits for a "
+        f"core. Signups do not queue behind the newsletter (their own queue and worker, one "
+        "task at a time per process), but the bulk worker's two processes share the same "
+        f"cores: p50 {idle} ms with an idle queue, {busy} ms while it sends. What costs is "
+        "CPU time shared with other work, which no queue setting removes."
+    )
+
+
+def _per_task_note(runs: list[dict]) -> str:
+    floor_times = min(
+        run["bulk"]["raw_smtplib"]["per_s"] / run["bulk"]["one_task_per_email"]["per_s"]
+        for run in runs
+    )
     return (
         "One task per email costs a broker round trip and a new SMTP connection per mail. "
-        f"In this run the raw smtplib loop itself is {floor_times:.1f}x one task per email, "
-        f"so ten times would need the newsletter at {1000 / floor_times:.0f}% of the raw "
-        "loop's rate, with the tokens, the stamping and the delivery rows to handle that the "
-        "loop skips."
+        f"In these runs the raw smtplib loop itself is at least {floor_times:.1f}x one task "
+        "per email."
     )
 
 
@@ -83,6 +108,15 @@ def verdict(ok: bool) -> str:
 
 def targets(r: dict) -> list[tuple[str, str, str, bool]]:
     """(what, target, measured, met) for every target of the benchmark."""
+    rows = []
+    if "http" in r:
+        rows += _page_targets(r)
+    if "mail" in r:
+        rows += mail_targets(r)
+    return rows
+
+
+def _page_targets(r: dict) -> list[tuple[str, str, str, bool]]:
     rows = []
     for visitor, pages in HTTP_TARGETS.items():
         for page, percent in pages.items():
@@ -104,47 +138,6 @@ def targets(r: dict) -> list[tuple[str, str, str, bool]]:
                 counts["warm"] <= ceiling,
             )
         )
-    if "queue" not in r:  # BENCH_MAIL=0: pages only
-        return rows
-    p95 = r["queue"]["signup_to_inbox"]["p95_ms"]
-    rows.append(("signup to inbox: p95", f"<= {QUEUE_P95_MAX_MS} ms", f"{p95} ms", p95 <= 50))
-    bulk = r["bulk"]
-    rows.append(
-        (
-            "newsletter vs raw smtplib",
-            f">= {BULK_PERCENT_OF_RAW_MIN}%",
-            f"{bulk['percent_of_raw']}%",
-            bulk["percent_of_raw"] >= BULK_PERCENT_OF_RAW_MIN,
-        )
-    )
-    rows.append(
-        (
-            "newsletter vs one task per email",
-            f">= {BULK_TIMES_PER_TASK_MIN}x",
-            f"{bulk['times_one_task_per_email']}x",
-            bulk["times_one_task_per_email"] >= BULK_TIMES_PER_TASK_MIN,
-        )
-    )
-    memory = r["memory"]
-    web = max(memory["web_workers_peak_mb"])
+    web = max(r["memory"]["web_workers_peak_mb"])
     rows.append(("web worker peak RSS", f"<= {WEB_WORKER_MAX_MB} MB", f"{web} MB", web <= 120))
-    celery = memory["celery_worker_after_10k"]
-    celery_peak = max([celery["main"], *celery["pool"]])
-    rows.append(
-        (
-            "Celery worker peak RSS",
-            f"<= {CELERY_WORKER_MAX_MB} MB",
-            f"{celery_peak} MB",
-            celery_peak <= CELERY_WORKER_MAX_MB,
-        )
-    )
-    growth = memory["send_peak_growth_percent"]
-    rows.append(
-        (
-            "newsletter send peak, 1k -> 10k",
-            f"< {SEND_GROWTH_MAX_PERCENT}% growth",
-            f"{growth}%",
-            growth < SEND_GROWTH_MAX_PERCENT,
-        )
-    )
     return rows

@@ -122,13 +122,25 @@ def issue_context(issue: NewsletterIssue) -> dict:
     }
 
 
-@kind(ISSUE)
-def issue(email):
-    subscriber = _subscriber(email, Subscriber.Status.CONFIRMED)
-    issue = NewsletterIssue.objects.filter(pk=email.context["issue"]).first()
+def issue_readers(emails: list) -> dict:
+    """What a batch of issue emails shares, loaded once: its readers who are still
+    confirmed, and each issue with its body rendered."""
+    readers = {email.context["subscriber"] for email in emails}
+    issues = NewsletterIssue.objects.in_bulk({email.context["issue"] for email in emails})
+    return {
+        "readers": Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).in_bulk(readers),
+        "issues": {pk: issue_context(issue) for pk, issue in issues.items()},
+    }
+
+
+@kind(ISSUE, prefetch=issue_readers)
+def issue(email, shared: dict | None = None):
+    shared = shared or issue_readers([email])
+    subscriber = shared["readers"].get(email.context["subscriber"])
+    issue = shared["issues"].get(email.context["issue"])
     if subscriber is None or issue is None:
         return None
-    context = {"subscriber": subscriber, **issue_context(issue)}
+    context = {"subscriber": subscriber, **issue}
     return _with_unsubscribe("newsletter_issue", context, subscriber, to=email.to)
 
 

@@ -3,6 +3,8 @@ import smtplib
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from kombu.exceptions import OperationalError
@@ -124,11 +126,11 @@ def test_a_time_limit_hit_mid_batch_keeps_what_was_sent_marked(smtp_settings, mo
     issue, ids = sent_issue(readers)
     built, build = [], messages.build
 
-    def build_until_the_time_limit(email):
+    def build_until_the_time_limit(email, shared=None):
         if len(built) == 2:
             raise SoftTimeLimitExceeded()
         built.append(email)
-        return build(email)
+        return build(email, shared)
 
     monkeypatch.setattr(messages, "build", build_until_the_time_limit)
     with pytest.raises(SoftTimeLimitExceeded):
@@ -221,6 +223,37 @@ def test_an_unsubscribed_reader_is_skipped_even_if_written_before(mailoutbox):
     outbox.send(email_id=email_id)
     assert statuses(issue, readers) == ["skipped"]
     assert mailoutbox == []
+
+
+def test_a_batch_skips_readers_gone_since_the_fan_out(smtp_settings):
+    sink = smtp_settings
+    readers = confirmed_subscribers(4)
+    issue, ids = sent_issue(readers)
+    Subscriber.objects.filter(pk=readers[1].pk).update(status="unsubscribed")
+    Undeliverable.record(readers[2].email, "550 5.1.1 no such user")
+
+    outbox.send_batch(email_ids=ids)
+
+    assert reached_once_each(sink, [readers[0], readers[3]])
+    assert statuses(issue, readers) == ["sent", "skipped", "skipped", "sent"]
+
+
+def test_a_batch_loads_what_its_readers_share_once(smtp_settings):
+    """Per reader only the row's own lock and mark; the readers, the issue and the
+    refused addresses are loaded once per batch, however many readers it has."""
+
+    readers = []
+
+    def queries(added: int) -> int:
+        readers.extend(confirmed_subscribers(added))
+        _, ids = sent_issue(readers)
+        with CaptureQueriesContext(connection) as captured:
+            outbox.send_batch(email_ids=ids)
+        return len(captured)
+
+    few, many = queries(2), queries(4)  # 2 readers, then 6
+    # In a test each reader's transaction is a savepoint: savepoint, lock, mark, release.
+    assert many - few <= 4 * 4
 
 
 def test_staff_send_an_issue_from_the_admin_and_see_its_progress(

@@ -1,5 +1,6 @@
 """Building emails: the registry of kinds, and the one templated-email helper."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from email.utils import make_msgid, parseaddr
 
@@ -9,21 +10,43 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 Builder = Callable[..., EmailMultiAlternatives | None]
+Prefetcher = Callable[[list], object]
 _builders: dict[str, Builder] = {}
+_prefetchers: dict[str, Prefetcher] = {}
 
 
-def kind(name: str):
+def kind(name: str, *, prefetch: Prefetcher | None = None):
     """Register the builder of one kind of email: `build(email) -> message`, or None
-    when the email is no longer wanted (the comment was moderated meanwhile, say)."""
+    when the email is no longer wanted (the comment was moderated meanwhile, say).
+
+    With `prefetch(emails) -> shared`, a batch of such emails loads what they share
+    once, and the builder is called as `build(email, shared)`.
+    """
 
     def register(build: Builder) -> Builder:
         _builders[name] = build
+        if prefetch:
+            _prefetchers[name] = prefetch
         return build
 
     return register
 
 
-def build(email) -> EmailMultiAlternatives | None:
+def prefetch(emails: list) -> dict[str, object]:
+    """What the emails of one batch share, per kind, loaded once."""
+    by_kind = defaultdict(list)
+    for email in emails:
+        by_kind[email.kind].append(email)
+    return {
+        name: _prefetchers[name](of_kind)
+        for name, of_kind in by_kind.items()
+        if name in _prefetchers
+    }
+
+
+def build(email, shared: dict | None = None) -> EmailMultiAlternatives | None:
+    if shared and email.kind in shared:
+        return _builders[email.kind](email, shared[email.kind])
     return _builders[email.kind](email)
 
 

@@ -4,6 +4,7 @@ import logging
 import smtplib
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from itertools import islice
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 # A temporary refusal (4xx) is tried again until this many attempts, then given up.
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 500
+# What sending an email changes on its row.
+OUTCOME_FIELDS = ["status", "attempts", "next_attempt_at", "last_error", "sent_at", "message_id"]
 
 
 class TryLater(Exception):
@@ -63,7 +66,22 @@ def hand_over(email_ids: list[int], *, bulk: bool = False) -> None:
         )
 
 
-def send(*, email_id: int, connection=None) -> Email | None:
+@dataclass
+class Batch:
+    """What a batch's emails share, loaded once: the mailboxes refused for good
+    among them and each kind's prefetched data (messages.prefetch)."""
+
+    refused: set[str]
+    shared: dict
+
+    @classmethod
+    def of(cls, emails: list[Email]) -> "Batch":
+        mailboxes = {email.mailbox for email in emails}
+        refused = Undeliverable.objects.filter(address__in=mailboxes)
+        return cls(set(refused.values_list("address", flat=True)), messages.prefetch(emails))
+
+
+def send(*, email_id: int, connection=None, batch: Batch | None = None) -> Email | None:
     """Send one email unless it was sent, given up or is being sent by another worker.
 
     The row stays locked while the message goes out, so two workers never both
@@ -75,8 +93,8 @@ def send(*, email_id: int, connection=None) -> Email | None:
         )
         if email is None:
             return None
-        retry = _attempt(email, connection)
-        email.save()
+        retry = _attempt(email, connection, batch)
+        email.save(update_fields=OUTCOME_FIELDS)
     if retry:
         countdown = (email.next_attempt_at - timezone.now()).total_seconds()
         broken = not isinstance(retry, smtplib.SMTPException) or isinstance(
@@ -86,13 +104,17 @@ def send(*, email_id: int, connection=None) -> Email | None:
     return email
 
 
-def _attempt(email: Email, connection) -> OSError | None:
+def _attempt(email: Email, connection, batch: Batch | None) -> OSError | None:
     """Send `email` and record the outcome on it (not saved); returns the error to
     try again after, if any."""
-    if Undeliverable.objects.of(email.to).exists():
+    if batch is None:
+        batch = Batch(set(), {})
+        if Undeliverable.objects.of(email.to).exists():
+            batch.refused.add(email.mailbox)
+    if email.mailbox in batch.refused:
         email.status, email.last_error = Email.Status.SKIPPED, "undeliverable address"
         return None
-    message = messages.build(email)
+    message = messages.build(email, batch.shared)
     if message is None:
         email.status = Email.Status.SKIPPED
         return None
@@ -122,12 +144,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_batch(*, email_ids: list[int]) -> None:
-    """Send many emails over one SMTP connection (newsletters). What the server asks
-    to try later is left pending for the requeue; a lost connection is opened again."""
+    """Send many emails over one SMTP connection (newsletters), what they share
+    loaded once. What the server asks to try later is left pending for the requeue;
+    a lost connection is opened again."""
+    pending = list(Email.objects.pending().filter(pk__in=email_ids).order_by("pk"))
+    batch = Batch.of(pending)
     with get_connection() as connection:
-        for email_id in email_ids:
+        for email_id in [email.pk for email in pending]:
             try:
-                send(email_id=email_id, connection=connection)
+                send(email_id=email_id, connection=connection, batch=batch)
             except TryLater as later:
                 if later.broken:
                     connection.close()
