@@ -25,6 +25,12 @@ def link_in(message, path_prefix: str) -> str:
     return match.group(1)
 
 
+def statuses(issue, readers) -> list[str]:
+    """The status of each reader's email of `issue`, in the readers' order."""
+    by_address = dict(issue.emails().values_list("to", "status"))
+    return [by_address[r.email] for r in readers]
+
+
 # Older names, kept for tests written before `redis_server` and `broker`
 # (tests/support/workers.py), which new tests use.
 

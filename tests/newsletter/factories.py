@@ -18,6 +18,10 @@ class NewsletterIssueFactory(factory.django.DjangoModelFactory):
     body = "Hello runners,\n\n1. Hip flexor stretch\n2. Pigeon pose\n\n**Stay well!**"
 
 
+def confirmed_subscribers(count: int) -> list[Subscriber]:
+    return [SubscriberFactory(status="confirmed") for _ in range(count)]
+
+
 def bulk_confirmed(count: int) -> None:
     """Many confirmed subscribers at once (bulk_create skips save(), so normalise here)."""
     Subscriber.objects.bulk_create(

@@ -1,3 +1,7 @@
+"""Delivering a batch of an issue's emails over SMTP: each reader reached once,
+whatever the mail server answers or however often the batch runs; each email the
+reader's own; readers gone since the fan-out skipped."""
+
 import re
 import smtplib
 
@@ -7,17 +11,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
-from kombu.exceptions import OperationalError
 
 from newsletter import services, tokens
 from newsletter.models import Subscriber
 from shop.core.outbox import messages
 from shop.core.outbox import services as outbox
 from shop.core.outbox.models import Undeliverable
-from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
+from tests.newsletter.conftest import statuses
+from tests.newsletter.factories import (
+    NewsletterIssueFactory,
+    SubscriberFactory,
+    confirmed_subscribers,
+)
 
 pytestmark = pytest.mark.django_db
-SEND_BATCH = "shop.core.outbox.tasks.send_batch.apply_async"
 
 
 @pytest.fixture
@@ -25,18 +32,6 @@ def smtp_settings(settings, smtp_sink):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
     return smtp_sink
-
-
-@pytest.fixture
-def batches(monkeypatch):
-    """The batches handed to the broker (their ids), instead of a broker."""
-    handed = []
-    monkeypatch.setattr(SEND_BATCH, lambda args, **options: handed.append(args[0]))
-    return handed
-
-
-def confirmed_subscribers(count: int) -> list[Subscriber]:
-    return [SubscriberFactory(status="confirmed") for _ in range(count)]
 
 
 def sent_issue(readers: list[Subscriber], **fields):
@@ -50,42 +45,6 @@ def sent_issue(readers: list[Subscriber], **fields):
 
 def reached_once_each(sink, readers: list[Subscriber]) -> bool:
     return sorted(str(m["To"]) for m in sink.messages) == sorted(r.email for r in readers)
-
-
-def statuses(issue, readers) -> list[str]:
-    by_address = dict(issue.emails().values_list("to", "status"))
-    return [by_address[r.email] for r in readers]
-
-
-def test_sending_an_issue_writes_one_email_per_reader_once(
-    batches, django_capture_on_commit_callbacks
-):
-    readers = confirmed_subscribers(3)
-    SubscriberFactory(status="pending")
-    SubscriberFactory(status="unsubscribed")
-    refused = SubscriberFactory(status="confirmed")
-    Undeliverable.record(refused.email, "550 5.1.1 no such user")
-    issue = NewsletterIssueFactory()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.issue_send(issue_id=issue.pk) is True
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.issue_send(issue_id=issue.pk) is False  # sent before
-
-    assert sorted(issue.emails().values_list("to", flat=True)) == sorted(r.email for r in readers)
-    assert batches == [sorted(issue.emails().values_list("pk", flat=True))]
-
-
-def test_an_issue_is_handed_over_in_batches_of_500(batches, django_capture_on_commit_callbacks):
-    Subscriber.objects.bulk_create(
-        Subscriber(
-            email=f"r{n}@example.com", email_normalised=f"r{n}@example.com", status="confirmed"
-        )
-        for n in range(1001)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.issue_send(issue_id=NewsletterIssueFactory().pk)
-    assert [len(batch) for batch in batches] == [500, 500, 1]
 
 
 def test_a_batch_run_again_reaches_each_reader_once_over_one_connection(smtp_settings):
@@ -254,62 +213,6 @@ def test_a_batch_loads_what_its_readers_share_once(smtp_settings):
     few, many = queries(2), queries(4)  # 2 readers, then 6
     # In a test each reader's transaction is a savepoint: savepoint, lock, mark, release.
     assert many - few <= 4 * 4
-
-
-def test_staff_send_an_issue_from_the_admin_and_see_its_progress(
-    admin_client, batches, django_capture_on_commit_callbacks
-):
-    readers = confirmed_subscribers(3)
-    issue = NewsletterIssueFactory()
-    changelist = reverse("admin:newsletter_newsletterissue_changelist")
-
-    send = {"action": "send", "_selected_action": [issue.pk]}
-    # First a page that asks, naming how many will get it; nothing is sent yet.
-    page = " ".join(admin_client.post(changelist, send).content.decode().split())
-    assert "to <strong>3 confirmed subscribers</strong>?" in page
-    assert 'value="Yes, send to 3 subscribers"' in page
-    assert not issue.emails().exists() and batches == []
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(changelist, {**send, "post": "yes"}, follow=True)
-    assert "Sending" in response.content.decode()
-    assert len(batches) == 1
-    response = admin_client.post(changelist, {**send, "post": "yes"}, follow=True)
-    assert "was sent before; not sent again" in response.content.decode()
-    assert len(batches) == 1
-
-    for reader, status in zip(readers, ["sent", "sent", "failed"], strict=True):
-        issue.emails().filter(to=reader.email).update(status=status)
-    html = admin_client.get(changelist).content.decode()
-    assert '<td class="field-sent">2</td>' in html
-    assert '<td class="field-failed">1</td>' in html
-    assert '<td class="field-total">3</td>' in html
-    change = reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
-    assert admin_client.get(change).status_code == 200
-
-
-def test_an_issue_sent_while_the_broker_is_down_is_handed_over_by_the_requeue(
-    admin_client, django_capture_on_commit_callbacks, monkeypatch, settings
-):
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    readers = confirmed_subscribers(2)
-    issue = NewsletterIssueFactory()
-    monkeypatch.setattr(SEND_BATCH, broker_down)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("admin:newsletter_newsletterissue_changelist"),
-            {"action": "send", "_selected_action": [issue.pk], "post": "yes"},
-        )
-    assert response.status_code == 302  # staff see the usual answer, not an error
-    assert statuses(issue, readers) == ["pending", "pending"]
-
-    handed = []
-    monkeypatch.setattr(SEND_BATCH, lambda args, **options: handed.append(args[0]))
-    settings.OUTBOX_REQUEUE_SECONDS = 0
-    assert outbox.requeue_overdue() == 2
-    assert handed == [sorted(issue.emails().values_list("pk", flat=True))]
 
 
 def test_smtp_answers_are_read_the_same_for_every_kind():
