@@ -1,20 +1,11 @@
 from django import forms
 
 from newsletter.models import CONSENT_TEXT
-from shop.core.mailbox import MailboxField
+from shop.core.mailbox import own_address_field
 
 
 class SignupForm(forms.Form):
-    email = MailboxField(
-        label="Your email address",
-        max_length=254,
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter a valid email address, like name@example.com.",
-            "max_length": "That address is too long: email addresses have at most 254 characters.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = own_address_field()
     consent = forms.BooleanField(
         label=CONSENT_TEXT,
         error_messages={"required": "Please tick the box to agree to receive our emails."},

@@ -62,6 +62,22 @@ class MailboxField(forms.EmailField):
             validate_mailbox(value)
 
 
+def own_address_field() -> MailboxField:
+    """The field visitors give their own address in (the newsletter signup, the privacy
+    request), with its label and messages in our words. The blog's comment form words
+    its own field."""
+    return MailboxField(
+        label="Your email address",
+        max_length=254,
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.com.",
+            "max_length": "That address is too long: email addresses have at most 254 characters.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 def same_mailbox(a: str, b: str) -> bool:
     try:
         return mailbox(a) == mailbox(b)
