@@ -1,11 +1,10 @@
 """`make run`'s own services listen on loopback only."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, free_port, wait_for_port
+from tests.conftest import ROOT, free_port
+from tests.support.payments import localstripe
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -22,17 +21,8 @@ def listening_addresses(port: int) -> set[str]:
 
 def test_localstripe_listens_on_loopback_only():
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "shop.localstripe", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
+    with localstripe(port):
         assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1, nothing else
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_the_procfile_binds_its_servers_to_loopback():

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -27,10 +28,9 @@ ADDRESS = {
 }
 
 
-@pytest.fixture(scope="session")
-def _localstripe_server():
-    """A localstripe server of this test process, forgetting everything when it ends."""
-    port = free_port()
+@contextmanager
+def localstripe(port: int):
+    """A localstripe server on `port`, as `make run` starts it; stopped on leaving."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "shop.localstripe", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -38,10 +38,18 @@ def _localstripe_server():
     )
     try:
         wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
+        yield
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def _localstripe_server():
+    """A localstripe server of this test process, forgetting everything when it ends."""
+    port = free_port()
+    with localstripe(port):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")
