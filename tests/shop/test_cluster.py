@@ -10,7 +10,6 @@ tokens, the comment form's used tokens and the rate limits all cross hosts.
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -28,7 +27,7 @@ from blog.content import ARTICLE_SLUG
 from shop.catalogue.models import Product
 from tests.newsletter.conftest import link_in, signup_data
 from tests.support.payments import ADDRESS, confirm_card_setup
-from tests.support.services import free_port, wait_until
+from tests.support.services import answers, free_port, wait_until
 from tests.support.workers import REDIS_URL, database_url
 
 pytestmark = [
@@ -222,17 +221,9 @@ def test_two_instances_behind_nginx_are_one_shop(cluster, smtp_sink):
     # Ctrl-C stops everything it started.
     assert cluster.stop() is not None
     for port in cluster.ports:
-        assert not listening(port), f"something still listens on {port}"
+        assert not answers(port), f"something still listens on {port}"
 
 
 def alternated(served: list) -> bool:
     """Both instances served, and never one twice in a row."""
     return len(set(served)) == 2 and all(a != b for a, b in pairwise(served))
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), 1).close()
-    except OSError:
-        return False
-    return True

@@ -12,10 +12,11 @@ def free_port() -> int:
 
 def wait_for_port(port: int, timeout: float = 30) -> None:
     """Until something answers on the port (a server this test started)."""
-    wait_until(lambda: _answers(port), timeout, f"nothing answered on port {port}")
+    wait_until(lambda: answers(port), timeout, f"nothing answered on port {port}")
 
 
-def _answers(port: int) -> bool:
+def answers(port: int) -> bool:
+    """Something listens on the port (on loopback a refusal comes at once)."""
     try:
         socket.create_connection(("127.0.0.1", port), 0.2).close()
     except OSError:
