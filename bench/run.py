@@ -6,11 +6,9 @@ several times round-robin and quoted as median (min-max).
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,14 +16,15 @@ from pathlib import Path
 import psycopg
 
 from bench import pages, report, wrk
-from bench.procs import children, peak_rss_mb
+from bench.procs import children, peak_rss_mb, start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 RAW = RESULTS / "raw"
 PYTHON = sys.executable
-# What serves the site: `make bench` gives a virtualenv without the dev dependencies.
-SERVE_PYTHON = os.environ.get("BENCH_SERVE_PYTHON", sys.executable)
+# What serves the site: `make bench` gives a virtualenv without the dev dependencies
+# (made absolute: some servers run in working directories of their own).
+SERVE_PYTHON = os.path.abspath(os.environ.get("BENCH_SERVE_PYTHON", sys.executable))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE_URL = f"http://127.0.0.1:{PORT}"
 # A shared machine: BENCH_DATABASE and BENCH_REDIS_DBS keep a run apart from another's.
@@ -97,43 +96,10 @@ def setup_django() -> None:
         cache.clear()
 
 
-def start_gunicorn() -> subprocess.Popen:
-    if _answers(f"{BASE_URL}/healthz"):
-        raise RuntimeError(f"something already serves {BASE_URL}: stop it or set BENCH_PORT")
-    proc = subprocess.Popen(
-        [
-            SERVE_PYTHON, "-m", "gunicorn", "shop.wsgi",
-            "--bind", f"127.0.0.1:{PORT}",
-            "--workers", str(WEB_WORKERS),
-            "--worker-class", "sync",
-            "--backlog", "2048",
-        ],
-        cwd=ROOT,
-        env=ENV,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if _answers(f"{BASE_URL}/healthz"):
-            return proc
-        if proc.poll() is not None:
-            break
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("gunicorn did not answer within 30 s")
-
-
-def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url, timeout=1)  # noqa: S310
-    except OSError:
-        return False
-    return True
-
-
 def measure_http(paths: dict[str, str]) -> tuple[dict, dict, list]:
     from shop.catalogue.models import Product
 
-    server = start_gunicorn()
+    server = start_gunicorn(SERVE_PYTHON, PORT, ENV, workers=WEB_WORKERS)
     try:
         wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
         cookie = pages.shopper_cookie(BASE_URL, paths["product"], wrap.pk)
@@ -149,8 +115,7 @@ def measure_http(paths: dict[str, str]) -> tuple[dict, dict, list]:
         cold = pages.cold_renders(BASE_URL, paths, cookie)
         print("cold first render:", cold, flush=True)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
+        stop(server)
     return pages.summarise(targets), cold, web_rss
 
 
