@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench import pages, report, wrk
+from bench import hosts, pages, report, wrk
 from bench.procs import children, peak_rss_mb, start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,9 @@ WEB_WORKERS = 2
 # report says what each left out).
 MAIL = os.environ.get("BENCH_MAIL", "1") != "0"
 PAGES = os.environ.get("BENCH_PAGES", "1") != "0"
+# One host against two behind nginx (bench/hosts.py): BENCH_HOSTS=0 leaves it out; by
+# default it follows BENCH_PAGES, so BENCH_PAGES=0 still measures the email only.
+HOSTS = os.environ.get("BENCH_HOSTS", "1" if PAGES else "0") != "0"
 
 REDIS = "redis://127.0.0.1:6379"
 RUN_ID = uuid.uuid4().hex[:8]
@@ -145,6 +148,22 @@ def measure_pages() -> dict:
     }
 
 
+def measure_hosts() -> dict:
+    # The instances on the next two ports, nginx on the one after.
+    result = hosts.measure(
+        ENV,
+        python=SERVE_PYTHON,
+        port=PORT + 1,
+        workers=WEB_WORKERS,
+        repeats=REPEATS,
+        seconds=SECONDS,
+        connections=CONNECTIONS,
+        raw_dir=RAW,
+    )
+    print("hosts:", json.dumps(result["two_over_one"]), flush=True)
+    return result
+
+
 def main() -> None:
     started = time.monotonic()
     RAW.mkdir(parents=True, exist_ok=True)
@@ -155,6 +174,7 @@ def main() -> None:
     from bench import mail_run
 
     page_results = measure_pages() if PAGES else {}
+    host_results = {"hosts": measure_hosts()} if HOSTS else {}
     mail_results = (
         mail_run.measure(ENV, log=RAW / "celery-worker.log", python=SERVE_PYTHON) if MAIL else {}
     )
@@ -173,6 +193,7 @@ def main() -> None:
             "production_dependencies_only": SERVE_PYTHON != PYTHON,
         },
         **page_results,
+        **host_results,
         **mail_results,
     }
     result["duration_s"] = round(time.monotonic() - started)
