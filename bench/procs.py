@@ -1,8 +1,11 @@
 """The processes a benchmark starts (gunicorn, a Celery worker) and their peak memory."""
 
+import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -12,6 +15,67 @@ ROOT = Path(__file__).resolve().parent.parent
 def children(pid: int) -> list[int]:
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
     return [int(child) for child in out.stdout.split()]
+
+
+def answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=1)  # noqa: S310 (loopback)
+    except OSError:
+        return False
+    return True
+
+
+def ensure_free(port: int) -> None:
+    """Fail loudly if something listens on `port` on loopback."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no listener
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise RuntimeError(
+                f"port {port} is taken ({error.strerror}): stop what listens on it"
+                " or set BENCH_PORT"
+            ) from None
+
+
+def start_gunicorn(
+    python: str, port: int, env: dict, *, workers: int, cwd: Path = ROOT, **popen
+) -> subprocess.Popen:
+    """gunicorn serving shop.wsgi on 127.0.0.1:`port` with `workers` sync workers, once
+    its /healthz answers."""
+    ensure_free(port)
+    proc = subprocess.Popen(
+        [
+            python, "-m", "gunicorn", "shop.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+            "--worker-class", "sync",
+            "--backlog", "2048",
+        ],
+        cwd=cwd,
+        env=env,
+        **popen,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if answers(f"http://127.0.0.1:{port}/healthz"):
+            return proc
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    stop(proc)
+    raise RuntimeError(f"gunicorn on port {port} did not answer within 30 s")
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+    """Ask `proc` to stop with `sig`; kill it if it has not within `timeout` seconds."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def peak_rss_mb(pid: int) -> float:

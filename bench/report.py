@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from bench.chart import chart
+from bench.report_hosts import hosts_section
 from bench.report_mail import mail_section
 from bench.report_pages import pages_section, profile_section
 from bench.targets import PROFILE_ROWS, WHY_MISSED, targets, verdict
@@ -49,6 +50,10 @@ def markdown(r: dict) -> str:
     if notes:
         lines += ["", "## Missed targets: what stands in the way", "", *notes]
     lines += profile_section(r, PROFILE_ROWS)
+    if "hosts" in r:
+        lines += hosts_section(r)
+    else:
+        lines += ["", "One host against two was not measured in this run (`BENCH_HOSTS=0`).", ""]
     if "mail" in r:
         lines += mail_section(r)
     else:

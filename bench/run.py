@@ -6,26 +6,25 @@ several times round-robin and quoted as median (min-max).
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 
-from bench import pages, report, wrk
-from bench.procs import children, peak_rss_mb
+from bench import hosts, pages, report, wrk
+from bench.procs import children, peak_rss_mb, start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 RAW = RESULTS / "raw"
 PYTHON = sys.executable
-# What serves the site: `make bench` gives a virtualenv without the dev dependencies.
-SERVE_PYTHON = os.environ.get("BENCH_SERVE_PYTHON", sys.executable)
+# What serves the site: `make bench` gives a virtualenv without the dev dependencies
+# (made absolute: some servers run in working directories of their own).
+SERVE_PYTHON = os.path.abspath(os.environ.get("BENCH_SERVE_PYTHON", sys.executable))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE_URL = f"http://127.0.0.1:{PORT}"
 # A shared machine: BENCH_DATABASE and BENCH_REDIS_DBS keep a run apart from another's.
@@ -42,6 +41,9 @@ WEB_WORKERS = 2
 # report says what each left out).
 MAIL = os.environ.get("BENCH_MAIL", "1") != "0"
 PAGES = os.environ.get("BENCH_PAGES", "1") != "0"
+# One host against two behind nginx (bench/hosts.py): BENCH_HOSTS=0 leaves it out; by
+# default it follows BENCH_PAGES, so BENCH_PAGES=0 still measures the email only.
+HOSTS = os.environ.get("BENCH_HOSTS", "1" if PAGES else "0") != "0"
 
 REDIS = "redis://127.0.0.1:6379"
 RUN_ID = uuid.uuid4().hex[:8]
@@ -97,43 +99,10 @@ def setup_django() -> None:
         cache.clear()
 
 
-def start_gunicorn() -> subprocess.Popen:
-    if _answers(f"{BASE_URL}/healthz"):
-        raise RuntimeError(f"something already serves {BASE_URL}: stop it or set BENCH_PORT")
-    proc = subprocess.Popen(
-        [
-            SERVE_PYTHON, "-m", "gunicorn", "shop.wsgi",
-            "--bind", f"127.0.0.1:{PORT}",
-            "--workers", str(WEB_WORKERS),
-            "--worker-class", "sync",
-            "--backlog", "2048",
-        ],
-        cwd=ROOT,
-        env=ENV,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if _answers(f"{BASE_URL}/healthz"):
-            return proc
-        if proc.poll() is not None:
-            break
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("gunicorn did not answer within 30 s")
-
-
-def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url, timeout=1)  # noqa: S310
-    except OSError:
-        return False
-    return True
-
-
 def measure_http(paths: dict[str, str]) -> tuple[dict, dict, list]:
     from shop.catalogue.models import Product
 
-    server = start_gunicorn()
+    server = start_gunicorn(SERVE_PYTHON, PORT, ENV, workers=WEB_WORKERS)
     try:
         wrap = Product.objects.get(upc="SJNJ-ICE-WRAP-01")
         cookie = pages.shopper_cookie(BASE_URL, paths["product"], wrap.pk)
@@ -149,8 +118,7 @@ def measure_http(paths: dict[str, str]) -> tuple[dict, dict, list]:
         cold = pages.cold_renders(BASE_URL, paths, cookie)
         print("cold first render:", cold, flush=True)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
+        stop(server)
     return pages.summarise(targets), cold, web_rss
 
 
@@ -180,6 +148,22 @@ def measure_pages() -> dict:
     }
 
 
+def measure_hosts() -> dict:
+    # The instances on the next two ports, nginx on the one after.
+    result = hosts.measure(
+        ENV,
+        python=SERVE_PYTHON,
+        port=PORT + 1,
+        workers=WEB_WORKERS,
+        repeats=REPEATS,
+        seconds=SECONDS,
+        connections=CONNECTIONS,
+        raw_dir=RAW,
+    )
+    print("hosts:", json.dumps(result["two_over_one"]), flush=True)
+    return result
+
+
 def main() -> None:
     started = time.monotonic()
     RAW.mkdir(parents=True, exist_ok=True)
@@ -190,6 +174,7 @@ def main() -> None:
     from bench import mail_run
 
     page_results = measure_pages() if PAGES else {}
+    host_results = {"hosts": measure_hosts()} if HOSTS else {}
     mail_results = (
         mail_run.measure(ENV, log=RAW / "celery-worker.log", python=SERVE_PYTHON) if MAIL else {}
     )
@@ -208,6 +193,7 @@ def main() -> None:
             "production_dependencies_only": SERVE_PYTHON != PYTHON,
         },
         **page_results,
+        **host_results,
         **mail_results,
     }
     result["duration_s"] = round(time.monotonic() - started)

@@ -73,6 +73,40 @@ def wrk(url: str, *, seconds: int, connections: int, headers: dict, raw: Path | 
     return parse_wrk(out)
 
 
+def warm_up(base_url: str, targets: list[Target], *, connections: int) -> None:
+    """A few seconds of each target first, to warm every cache and connection."""
+    for target in targets:
+        warm = ["wrk", "-t", "2", "-c", str(connections), "-d", "3s"]
+        for name, value in target.headers.items():
+            warm += ["-H", f"{name}: {value}"]
+        subprocess.run([*warm, base_url + target.path], capture_output=True, check=True)
+
+
+def run_once(
+    base_url: str,
+    target: Target,
+    repeat: int,
+    *,
+    seconds: int,
+    connections: int,
+    raw_dir: Path,
+    label: str = "",
+) -> dict:
+    """One wrk run of `target`, kept in its runs (raw output: wrk-<label><target>-<repeat>.txt)."""
+    slug = label + target.name.replace(" ", "-")
+    result = wrk(
+        base_url + target.path,
+        seconds=seconds,
+        connections=connections,
+        headers=target.headers,
+        raw=raw_dir / f"wrk-{slug}-{repeat}.txt",
+    )
+    print(f"  {label}{target.name} run {repeat}: {result}", flush=True)
+    target.runs.append(result)
+    time.sleep(1)
+    return result
+
+
 def measure(
     base_url: str,
     targets: list[Target],
@@ -82,22 +116,10 @@ def measure(
     connections: int,
     raw_dir: Path,
 ):
-    for target in targets:  # warm every cache and connection first
-        warm_up = ["wrk", "-t", "2", "-c", str(connections), "-d", "3s"]
-        for name, value in target.headers.items():
-            warm_up += ["-H", f"{name}: {value}"]
-        subprocess.run([*warm_up, base_url + target.path], capture_output=True, check=True)
+    warm_up(base_url, targets, connections=connections)
     for repeat in range(1, repeats + 1):
         for target in targets:
-            slug = target.name.replace(" ", "-")
-            result = wrk(
-                base_url + target.path,
-                seconds=seconds,
-                connections=connections,
-                headers=target.headers,
-                raw=raw_dir / f"wrk-{slug}-{repeat}.txt",
+            run_once(
+                base_url, target, repeat, seconds=seconds, connections=connections, raw_dir=raw_dir
             )
-            print(f"  {target.name} run {repeat}: {result}", flush=True)
-            target.runs.append(result)
-            time.sleep(1)
     return targets
