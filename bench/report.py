@@ -17,7 +17,7 @@ def markdown(r: dict) -> str:
         f"Run {r['when']} on {r['machine']['cores']} cores; load average at start "
         f"{' / '.join(str(x) for x in r['machine']['load_average_at_start'])}, at the end "
         f"{' / '.join(str(x) for x in r['machine'].get('load_average_at_end', []))} "
-        "(1, 5, 15 min: above the core count, other work shared the machine); "
+        "(1, 5, 15 min; a figure above the core count means other work shared the machine); "
         f"the whole run took {r['duration_s']} s.",
         f"HTTP (when measured): wrk, {s['connections']} connections, {s['seconds']} s per target, "
         f"{s['repeats']} runs round-robin; gunicorn with {s['web_workers']} sync workers, "
