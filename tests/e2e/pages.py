@@ -222,32 +222,54 @@ def subscriber(page, checkout):
 
 
 def staff(page, checkout):
-    """Staff running the shop from Oscar's dashboard."""
-    from oscar.apps.voucher.models import Voucher
+    """Staff running the shop from Oscar's dashboard: each list, then an item's page.
+    A customer with an account has ordered and reviewed the wrap, which is low on stock."""
+    from django.contrib.flatpages.models import FlatPage
+    from oscar.apps.partner.models import StockAlert
 
+    from shop.catalogue.reviews.models import ProductReview
     from tests.shop.factories import ten_percent_voucher
 
+    load_pages()
     wrap = load_catalogue()
-    order = place_order(checkout, wrap)
-    ten_percent_voucher("WELCOME-STAFF")
+    jo = get_user_model().objects.create_user("jo", "jo@example.com", PASSWORD)
+    order = place_order(checkout, wrap, user=jo)
+    voucher = ten_percent_voucher("WELCOME-STAFF")
+    review = ProductReview.objects.create(
+        product=wrap, user=jo, score=5, title="Cold for an hour", body="Helps after long runs.",
+        status=ProductReview.FOR_MODERATION,
+    )  # fmt: skip
+    stockrecord = wrap.stockrecords.get()
+    StockAlert.objects.create(stockrecord=stockrecord, threshold=stockrecord.num_in_stock)
     get_user_model().objects.create_superuser("staff", "staff@example.com", PASSWORD)
 
     log_in(page, "staff@example.com")
-    for name, url in (
-        ("dashboard", reverse("dashboard:index")),
-        ("dashboard-products", reverse("dashboard:catalogue-product-list")),
-        ("dashboard-product", reverse("dashboard:catalogue-product", kwargs={"pk": wrap.pk})),
-        ("dashboard-orders", reverse("dashboard:order-list")),
-        ("dashboard-order", reverse("dashboard:order-detail", kwargs={"number": order.number})),
-        ("dashboard-vouchers", reverse("dashboard:voucher-list")),
-        (
-            "dashboard-voucher",
-            reverse("dashboard:voucher-stats", kwargs={"pk": Voucher.objects.get().pk}),
-        ),
+    for name, url, kwargs in (
+        ("dashboard", "index", {}),
+        ("dashboard-products", "catalogue-product-list", {}),
+        ("dashboard-product", "catalogue-product", {"pk": wrap.pk}),
+        ("dashboard-categories", "catalogue-category-list", {}),
+        ("dashboard-category", "catalogue-category-update", {"pk": wrap.categories.get().pk}),
+        ("dashboard-stock-alerts", "stock-alert-list", {}),
+        ("dashboard-orders", "order-list", {}),
+        ("dashboard-order", "order-detail", {"number": order.number}),
+        ("dashboard-customers", "users-index", {}),
+        ("dashboard-customer", "user-detail", {"pk": jo.pk}),
+        ("dashboard-reports", "reports-index", {}),
+        ("dashboard-ranges", "range-list", {}),
+        ("dashboard-offers", "offer-list", {}),
+        ("dashboard-offer", "offer-detail", {"pk": voucher.offers.get().pk}),
+        ("dashboard-vouchers", "voucher-list", {}),
+        ("dashboard-voucher", "voucher-stats", {"pk": voucher.pk}),
+        ("dashboard-pages", "page-list", {}),
+        ("dashboard-page", "page-update", {"pk": FlatPage.objects.get(url="/about/").pk}),
+        ("dashboard-reviews", "reviews-list", {}),
+        ("dashboard-review", "reviews-update", {"pk": review.pk}),
+        ("dashboard-partners", "partner-list", {}),
     ):
-        page.goto(url)
-        if name == "dashboard-product":
-            page.locator(".tox-tinymce").first.wait_for()  # the description editor
+        page.goto(reverse(f"dashboard:{url}", kwargs=kwargs))
+        if name in ("dashboard-product", "dashboard-category", "dashboard-page"):
+            page.locator(".tox-tinymce").first.wait_for()  # the rich-text editor
         yield name
 
 
