@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import pages, wrk
-from bench.procs import ROOT, answers, ensure_free, start_gunicorn, stop
+from bench.procs import ROOT, ensure_free, serving, start_gunicorn, stop
 
 # shop.cluster is imported where it is used: importing the shop loads its settings,
 # which must see the benchmark's environment (bench/run.py sets it up first).
@@ -55,13 +55,8 @@ def start_nginx(folder: Path, port: int, web_ports: dict[str, int], log: Path):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if answers(f"http://127.0.0.1:{port}/healthz"):
-            return proc
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
+    if serving(proc, port, within=10):
+        return proc
     stop(proc, signal.SIGQUIT)
     raise RuntimeError(f"nginx on port {port} did not answer; see {log}")
 

@@ -56,15 +56,23 @@ def start_gunicorn(
         env=env,
         **popen,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if answers(f"http://127.0.0.1:{port}/healthz"):
-            return proc
-        if proc.poll() is not None:
-            break
-        time.sleep(0.2)
+    if serving(proc, port, within=30):
+        return proc
     stop(proc)
     raise RuntimeError(f"gunicorn on port {port} did not answer within 30 s")
+
+
+def serving(proc: subprocess.Popen, port: int, *, within: float) -> bool:
+    """Whether `proc` answers /healthz on `port` within `within` seconds (False as soon
+    as it exits)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if answers(f"http://127.0.0.1:{port}/healthz"):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.1)
+    return False
 
 
 def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:

@@ -13,10 +13,14 @@ def order_confirmation(email):
     order = Order.objects.filter(pk=email.context["order"]).first()
     if order is None:
         return None
-    status_path = reverse(
-        "customer:anon-order",
-        kwargs={"order_number": order.number, "hash": order.verification_hash()},
-    )
+    if order.user_id:
+        # Oscar's guest lookup finds guest orders only: a customer's is in their account.
+        status_path = reverse("customer:order", kwargs={"order_number": order.number})
+    else:
+        status_path = reverse(
+            "customer:anon-order",
+            kwargs={"order_number": order.number, "hash": order.verification_hash()},
+        )
     context = {
         "order": order,
         "lines": order.lines.all(),

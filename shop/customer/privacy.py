@@ -1,6 +1,8 @@
 """What accounts keep about a person (profile, address book, reviews, alerts,
 sign-in records), for shop.core.privacy. Erasing deletes the account, as Oscar's
-"Delete profile" does; its orders are the order app's (shop/order/privacy.py)."""
+"Delete profile" does; its orders are the order app's (shop/order/privacy.py).
+Stock alerts ("email me when it is back in stock") are exported in a section of
+their own: a visitor can ask for one without an account."""
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
@@ -16,6 +18,19 @@ def _iso(moment) -> str | None:
 
 def _users(box: str) -> list:
     return of_mailbox(get_user_model().objects.all(), "email", box)
+
+
+def _guest_alerts(box: str) -> list[ProductAlert]:
+    return of_mailbox(ProductAlert.objects.filter(user=None), "email", box)
+
+
+# Oscar's alert statuses, in a shopper's words.
+ALERT_STATUS = {
+    ProductAlert.UNCONFIRMED: "not confirmed yet: waiting for you to open the link we emailed",
+    ProductAlert.ACTIVE: "active: we will email you when it is back in stock",
+    ProductAlert.CANCELLED: "cancelled: we will not email you about it",
+    ProductAlert.CLOSED: "done: we emailed you that it was back in stock",
+}
 
 
 def export_accounts(box: str) -> list[dict]:
@@ -50,13 +65,38 @@ def export_accounts(box: str) -> list[dict]:
     ]
 
 
+def export_alerts(box: str) -> list[dict]:
+    """Every stock alert of the mailbox, with or without an account; never its key
+    (the secret in its confirm and cancel links)."""
+    by_user = ProductAlert.objects.filter(user__in=_users(box)).select_related("product", "user")
+    alerts = sorted([*by_user, *_guest_alerts(box)], key=lambda a: a.date_created)
+    return [_alert(alert) for alert in alerts]
+
+
+def _alert(alert: ProductAlert) -> dict:
+    record = {
+        "product": alert.product.get_title(),
+        "email": alert.get_email_address(),
+        "status": ALERT_STATUS.get(alert.status, alert.get_status_display()),
+        "created": _iso(alert.date_created),
+    }
+    for label, moment in (
+        ("confirmed", alert.date_confirmed),
+        ("cancelled", alert.date_cancelled),
+        ("sent", alert.date_closed),  # Oscar closes an alert once it has sent its email
+    ):
+        if moment:
+            record[label] = _iso(moment)
+    return record
+
+
 def erase_accounts(box: str, *, remove_text: bool = False) -> list[str]:
     users = _users(box)
     staff = [user for user in users if user.is_staff or user.is_superuser]
     for user in users:
         if user not in staff:
             user.delete()  # with its address book, reviews, wishlists, alerts, baskets
-    alerts = of_mailbox(ProductAlert.objects.filter(user=None), "email", box)
+    alerts = _guest_alerts(box)
     ProductAlert.objects.filter(pk__in=[a.pk for a in alerts]).delete()
     sign_ins = 0
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
@@ -73,3 +113,5 @@ def erase_accounts(box: str, *, remove_text: bool = False) -> list[str]:
 
 def register_keeper() -> None:
     register("account", exporter=export_accounts, eraser=erase_accounts)
+    # Erased with the accounts above: an account's alerts go with it, the others by address.
+    register("stock alerts", exporter=export_alerts)

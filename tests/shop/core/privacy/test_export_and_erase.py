@@ -8,7 +8,8 @@ from django.utils import timezone
 from blog.models import Comment
 from newsletter.models import Consent, Subscriber
 from shop.core.mailbox import mailbox
-from shop.core.privacy import services
+from shop.core.privacy import rendering, services
+from shop.customer.models import ProductAlert
 from shop.order.models import Order
 from tests.blog.conftest import comment_data
 from tests.blog.factories import PostFactory
@@ -58,6 +59,48 @@ def test_the_export_has_every_kind_of_record_for_the_address_and_nothing_of_anot
 
     text = json.dumps(data).lower()
     assert "wombat" not in text and "replier" not in text
+
+
+@pytest.fixture
+def alerts(person, other, wrap):
+    """Zed's stock alerts for the wrap, signed in and as a guest (their address
+    typed another way), and Ada's, signed in and as a guest."""
+    signed_in = ProductAlert.objects.create(product=wrap, user=person.user)
+    signed_in.cancel()
+    guest = ProductAlert.objects.create(product=wrap, email="ZEDQUOKKA@GoogleMail.com")
+    assert guest.key and guest.status == ProductAlert.UNCONFIRMED
+    others = [
+        ProductAlert.objects.create(product=wrap, user=other.user),
+        ProductAlert.objects.create(product=wrap, email="Ada.Wombat@example.org"),
+    ]
+    return signed_in, guest, others
+
+
+def test_the_export_lists_the_stock_alerts_of_the_mailbox_without_their_key(alerts, wrap):
+    signed_in, guest, others = alerts
+    data = services.export(mailbox("zed.quokka@gmail.com"))
+
+    exported = data["data"]["stock alerts"]
+    assert [(a["product"], a["status"].split(":")[0]) for a in exported] == [
+        (wrap.title, "cancelled"),
+        (wrap.title, "not confirmed yet"),
+    ]
+    assert exported[0]["cancelled"] == signed_in.date_cancelled.isoformat(timespec="seconds")
+    assert exported[1]["email"] == "ZEDQUOKKA@GoogleMail.com"
+    assert "confirmed" not in exported[1] and "sent" not in exported[1]
+    text = rendering.as_text(data)
+    assert "== Stock alerts (2) ==" in text and "not confirmed yet" in text
+    everything = rendering.as_json(data) + text
+    assert guest.key not in everything
+    assert all(a.key not in everything for a in others if a.key)
+    assert "wombat" not in everything.lower()
+
+
+def test_erasing_deletes_the_stock_alerts_of_the_mailbox_only(alerts):
+    signed_in, guest, others = alerts
+    services.erase(mailbox("Zed.Quokka@gmail.com"))
+    assert not ProductAlert.objects.filter(pk__in=[signed_in.pk, guest.pk]).exists()
+    assert ProductAlert.objects.filter(pk__in=[a.pk for a in others]).count() == 2
 
 
 def test_erasing_leaves_no_trace_of_the_address_and_the_name_only_on_orders_kept_for_tax(

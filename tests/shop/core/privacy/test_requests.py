@@ -86,6 +86,7 @@ def test_export_by_email_link_downloads_everything_as_json_and_text(
     assert {k: len(v) for k, v in data["data"].items()} == {
         "orders": 2,
         "account": 1,
+        "stock alerts": 0,
         "comments": 2,
         "newsletter": 1,
         "privacy requests": 1,
