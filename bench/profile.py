@@ -12,6 +12,7 @@ Run from `bench.run` (DEBUG off, the benchmark's database and Redis), or alone:
 import cProfile
 import os
 import pstats
+import sysconfig
 import time
 from contextlib import contextmanager
 
@@ -51,6 +52,15 @@ def template_timer():
         Template._render = original
 
 
+def short(path: str) -> str:
+    """A code path as the report names it: from the package (site-packages), the
+    standard library or the project down, never the machine's own folders."""
+    stdlib = sysconfig.get_paths()["stdlib"] + "/"
+    if path.startswith(stdlib):
+        return path[len(stdlib) :]
+    return path.split("site-packages/")[-1].replace(os.getcwd() + "/", "")
+
+
 def _functions(profile: cProfile.Profile) -> tuple[float, list[dict]]:
     stats = pstats.Stats(profile)
     total = stats.total_tt
@@ -58,9 +68,8 @@ def _functions(profile: cProfile.Profile) -> tuple[float, list[dict]]:
     for (path, line, func), (_cc, calls, _tt, cumulative, _callers) in stats.stats.items():
         if func.startswith("<") or "/bench/" in path:
             continue
-        short = path.split("site-packages/")[-1].replace(os.getcwd() + "/", "")
         rows.append(
-            {"function": f"{short}:{line}({func})", "calls": calls, "ms": cumulative * 1000}
+            {"function": f"{short(path)}:{line}({func})", "calls": calls, "ms": cumulative * 1000}
         )
     rows.sort(key=lambda row: row["ms"], reverse=True)
     return total, rows
